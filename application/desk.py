@@ -1,0 +1,198 @@
+"""The complaint desk as an eventsourcing Application: one method per command, plain answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.utils import EnvType
+
+from application.errors import ComplaintNotFound, ConcurrentUpdate, VersionMismatch
+from application.views import ComplaintDetails, HistoryItem
+from domain.complaint import Complaint, complaint_id_for
+from domain.intake import Intake
+from domain.permissions import Actor
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ComplaintDesk(Application[UUID]):
+    """Commands take the acting user and return nothing; queries return frozen dataclasses."""
+
+    name = "Complaints"
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        tz: tzinfo = ZoneInfo("Asia/Shanghai"),
+    ) -> None:
+        super().__init__(env)
+        self.clock = clock
+        self.tz = tz
+        self._after_save: list[Callable[[int], None]] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        for extra in _EXTRA_TRANSCODINGS:
+            transcoder.register(extra)
+
+    def after_save(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(last notification id)` after every committed write (views catch up)."""
+        self._after_save.append(listener)
+
+    # ----- commands ---------------------------------------------------------
+
+    def file(self, intake: Intake, *, actor: Actor, idempotency_key: str | None = None) -> UUID:
+        """File a complaint; the same idempotency key from the same user returns the first one."""
+        complaint = Complaint.file(
+            intake, actor=actor, at=self.clock(), tz=self.tz, idempotency_key=idempotency_key
+        )
+        try:
+            self._save(complaint)
+        except ConcurrentUpdate:
+            if idempotency_key is None:
+                raise
+            existing = complaint_id_for(idempotency_key, actor.username)
+            self._load(existing)  # the first filing; a missing one means a real collision
+        return complaint.id
+
+    def transfer(self, complaint_id: UUID, *, actor: Actor, to_office: str, note: str = "",
+                 expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.transfer(
+            actor=actor, at=at, to_office=to_office, note=note))
+
+    def accept(self, complaint_id: UUID, *, actor: Actor, expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.accept(
+            actor=actor, at=at, tz=self.tz))
+
+    def reject(self, complaint_id: UUID, *, actor: Actor, reason: str, note: str = "",
+               expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.reject(
+            actor=actor, at=at, reason=reason, note=note))
+
+    def assign(self, complaint_id: UUID, *, actor: Actor, mediator: str,
+               expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.assign(
+            actor=actor, at=at, mediator=mediator))
+
+    def reassign(self, complaint_id: UUID, *, actor: Actor, mediator: str,
+                 expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.reassign(
+            actor=actor, at=at, mediator=mediator))
+
+    def add_note(self, complaint_id: UUID, *, actor: Actor, kind: str, text: str,
+                 expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.add_note(
+            actor=actor, at=at, kind=kind, text=text))
+
+    def suspend(self, complaint_id: UUID, *, actor: Actor, reason: str, note: str = "",
+                expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.suspend(
+            actor=actor, at=at, reason=reason, note=note))
+
+    def resume(self, complaint_id: UUID, *, actor: Actor, expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.resume(actor=actor, at=at))
+
+    def resolve(self, complaint_id: UUID, *, actor: Actor, outcome: str, amount_recovered: object,
+                terms: str, expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.resolve(
+            actor=actor, at=at, outcome=outcome, amount_recovered=amount_recovered, terms=terms))
+
+    def terminate(self, complaint_id: UUID, *, actor: Actor, reason: str, note: str = "",
+                  expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.terminate(
+            actor=actor, at=at, reason=reason, note=note))
+
+    def record_notice(self, complaint_id: UUID, *, actor: Actor, note: str = "",
+                      expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.record_notice(
+            actor=actor, at=at, note=note))
+
+    def escalate(self, complaint_id: UUID, *, actor: Actor, forum: str, reason: str,
+                 expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.escalate(
+            actor=actor, at=at, forum=forum, reason=reason))
+
+    def withdraw(self, complaint_id: UUID, *, actor: Actor, note: str = "",
+                 expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.withdraw(
+            actor=actor, at=at, note=note))
+
+    def record_satisfaction(self, complaint_id: UUID, *, actor: Actor, score: object,
+                            comment: str = "", expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.record_satisfaction(
+            actor=actor, at=at, score=score, comment=comment))
+
+    # ----- queries ----------------------------------------------------------
+
+    def get_complaint(self, complaint_id: UUID, version: int | None = None) -> ComplaintDetails:
+        return ComplaintDetails.of(self._load(complaint_id, version))
+
+    def get_complaint_at(self, complaint_id: UUID, moment: datetime) -> ComplaintDetails:
+        """The complaint as it stood at a moment: the last version recorded by then."""
+        version = 0
+        for item in self.events.get(complaint_id):
+            if getattr(item, "at", item.timestamp) > moment:
+                break
+            version = item.originator_version
+        if version == 0:
+            raise ComplaintNotFound(complaint_id)
+        return self.get_complaint(complaint_id, version)
+
+    def history(self, complaint_id: UUID) -> list[HistoryItem]:
+        items = [HistoryItem.of(e) for e in self.events.get(complaint_id)]
+        if not items:
+            raise ComplaintNotFound(complaint_id)
+        return items
+
+    # ----- plumbing ---------------------------------------------------------
+
+    def _load(self, complaint_id: UUID, version: int | None = None) -> Complaint:
+        try:
+            complaint = self.repository.get(complaint_id, version=version)
+        except AggregateNotFoundError:
+            raise ComplaintNotFound(complaint_id) from None
+        if not isinstance(complaint, Complaint):
+            raise ComplaintNotFound(complaint_id)
+        return complaint
+
+    def _run(self, complaint_id: UUID, expected_version: int | None,
+             command: Callable[[Complaint, datetime], Any]) -> None:
+        complaint = self._load(complaint_id)
+        if expected_version is not None and expected_version != complaint.version:
+            raise VersionMismatch(complaint_id, expected_version, complaint.version)
+        command(complaint, self.clock())
+        self._save(complaint)
+
+    def _save(self, complaint: Complaint) -> None:
+        try:
+            recordings = self.save(complaint)
+        except IntegrityError:
+            raise ConcurrentUpdate(complaint.id) from None
+        if recordings and self._after_save:
+            last = recordings[-1].notification.id
+            for listener in self._after_save:
+                listener(last)
+
+
+class _DateAsISO(Transcoding):
+    type = type(datetime.now(UTC).date())
+    name = "date_iso"
+
+    def encode(self, obj: Any) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> Any:
+        return self.type.fromisoformat(data)
+
+
+_EXTRA_TRANSCODINGS: tuple[Transcoding, ...] = (_DateAsISO(),)

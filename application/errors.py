@@ -1,0 +1,32 @@
+"""Refusals the application adds to the domain's own."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.errors import DomainError
+
+
+class ComplaintNotFound(DomainError):
+    def __init__(self, complaint_id: UUID | str) -> None:
+        super().__init__(f"no complaint {complaint_id}")
+        self.complaint_id = complaint_id
+
+
+class ConcurrentUpdate(DomainError):
+    """Another writer saved this complaint first; reload and decide again."""
+
+    def __init__(self, complaint_id: UUID) -> None:
+        super().__init__(f"complaint {complaint_id} was changed by someone else; reload and retry")
+        self.complaint_id = complaint_id
+
+
+class VersionMismatch(DomainError):
+    """The caller's expected version (If-Match) is not the current one."""
+
+    def __init__(self, complaint_id: UUID, expected: int, current: int) -> None:
+        super().__init__(
+            f"complaint {complaint_id} is at version {current}, not the expected {expected}"
+        )
+        self.expected = expected
+        self.current = current

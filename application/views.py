@@ -1,0 +1,100 @@
+"""Plain answers to queries: frozen dataclasses, never the aggregate itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from domain.complaint import Complaint
+from domain.identifiers import business_key
+
+
+@dataclass(frozen=True)
+class ComplaintDetails:
+    id: UUID
+    version: int
+    state: str
+    channel: str
+    received_at: datetime
+    office: str
+    mediator: str | None
+    consumer: dict[str, Any]
+    business: dict[str, Any]
+    category: str
+    industry: str
+    incident_date: str | None
+    amount: Decimal
+    description: str
+    request: str
+    regulation: str
+    mediation_regulation: str | None
+    suspended: bool
+    notice_recorded: bool
+    satisfaction: int | None
+    outcome: dict[str, Any] | None
+    closing_reason: str | None
+    forum: str | None
+    filed_at: datetime
+    updated_at: datetime
+    allowed_actions: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> ComplaintDetails:
+        business = dict(complaint.business)
+        business["key"] = business_key(business["name"], business.get("uscc"))
+        return cls(
+            id=complaint.id,
+            version=complaint.version,
+            state=complaint.state.value,
+            channel=complaint.channel,
+            received_at=complaint.received_at,
+            office=complaint.office,
+            mediator=complaint.mediator,
+            consumer=dict(complaint.consumer),
+            business=business,
+            category=complaint.category,
+            industry=complaint.industry,
+            incident_date=complaint.incident_date,
+            amount=complaint.amount,
+            description=complaint.description,
+            request=complaint.request,
+            regulation=complaint.regulation,
+            mediation_regulation=complaint.mediation_regulation,
+            suspended=complaint.suspended,
+            notice_recorded=complaint.notice_recorded,
+            satisfaction=complaint.satisfaction,
+            outcome=complaint.outcome,
+            closing_reason=complaint.closing_reason,
+            forum=complaint.forum,
+            filed_at=complaint.created_on,
+            updated_at=complaint.modified_on,
+            allowed_actions=complaint.allowed_commands(),
+        )
+
+
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "at"}
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    version: int
+    type: str
+    at: datetime
+    recorded_at: datetime
+    actor: dict[str, str]
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: Any) -> HistoryItem:
+        data = {k: v for k, v in event.__dict__.items() if k not in _ENVELOPE}
+        return cls(
+            version=event.originator_version,
+            type=type(event).__name__,
+            at=getattr(event, "at", event.timestamp),
+            recorded_at=event.timestamp,
+            actor=dict(getattr(event, "actor", {})),
+            data=data,
+        )

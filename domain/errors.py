@@ -1,0 +1,41 @@
+"""Typed refusals raised by the domain; the API maps each to one HTTP status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class DomainError(Exception):
+    """Base class for every refusal the domain can give."""
+
+
+class InvalidValue(DomainError):
+    """A field of a command failed validation; nothing is recorded."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class CommandNotAllowed(DomainError):
+    """The command is not allowed from the complaint's current state."""
+
+    def __init__(self, state: str, command: str, allowed: Iterable[str]) -> None:
+        self.state = state
+        self.command = command
+        self.allowed = sorted(allowed)
+        listed = ", ".join(self.allowed) or "none"
+        why = "is refused: its conditions are not met" if command in self.allowed else "is not allowed"
+        super().__init__(
+            f"'{command}' {why} while the complaint is {state}; allowed now: {listed}"
+        )
+
+
+class NotPermitted(DomainError):
+    """The acting user's role, or person, may not run this command."""
+
+    def __init__(self, command: str, reason: str) -> None:
+        self.command = command
+        self.reason = reason
+        super().__init__(f"'{command}' refused: {reason}")

@@ -1,0 +1,197 @@
+"""What a filed complaint holds, validated once at the edge (SPEC §2).
+
+`Intake.parse` turns loosely typed input (an API body, a CSV row, demo data)
+into trusted values, or raises `InvalidValue` naming the first bad field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar
+
+from domain.errors import InvalidValue
+from domain.identifiers import CreditCode, PhoneNumber, halfwidth
+from domain.vocabulary import Category, Channel, Industry
+
+E = TypeVar("E", bound=Enum)
+
+_OFFICE = re.compile(r"[A-Za-z0-9_\-]{1,32}")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_RESIDENT_ID = re.compile(r"\d{17}[\dX]")
+_OTHER_ID = re.compile(r"[A-Z0-9\-]{5,30}")
+
+
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    phone: str
+    address: str | None = None
+    id_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Business:
+    name: str
+    uscc: str | None = None
+    address: str | None = None
+    platform: str | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    channel: Channel
+    received_at: datetime
+    consumer: Consumer
+    business: Business
+    category: Category
+    industry: Industry
+    incident_date: date | None
+    amount: Decimal
+    description: str
+    request: str
+    office: str
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], *, now: datetime, default_office: str | None) -> Intake:
+        consumer = _mapping(data, "consumer")
+        business = _mapping(data, "business")
+        received_at = _moment(data.get("received_at"), "received_at", now=now)
+        incident = data.get("incident_date")
+        uscc_raw = _optional_text(business, "uscc", "business.uscc", 18 * 4)
+        phone_raw = _text(consumer, "phone", "consumer.phone", 40)
+        office = data.get("office") or default_office
+        if not isinstance(office, str) or not _OFFICE.fullmatch(office):
+            raise InvalidValue("office", "a handling office code (letters, digits, - or _) is required")
+        return cls(
+            channel=_code(Channel, data.get("channel"), "channel"),
+            received_at=received_at,
+            consumer=Consumer(
+                name=_text(consumer, "name", "consumer.name", 50),
+                phone=PhoneNumber.parse(phone_raw).value,
+                address=_optional_text(consumer, "address", "consumer.address", 500),
+                id_number=_id_number(consumer.get("id_number")),
+            ),
+            business=Business(
+                name=_text(business, "name", "business.name", 200),
+                uscc=CreditCode.parse(uscc_raw).value if uscc_raw else None,
+                address=_optional_text(business, "address", "business.address", 500),
+                platform=_optional_text(business, "platform", "business.platform", 100),
+            ),
+            category=_code(Category, data.get("category"), "category"),
+            industry=_code(Industry, data.get("industry"), "industry"),
+            incident_date=None if incident in (None, "") else _day(incident, "incident_date", now=now),
+            amount=money(data.get("amount", "0"), "amount"),
+            description=_text(data, "description", "description", 5000),
+            request=_text(data, "request", "request", 1000),
+            office=office,
+        )
+
+
+def money(raw: object, field: str) -> Decimal:
+    """A non-negative amount in CNY with at most two decimals; floats are refused."""
+    if isinstance(raw, float | bool) or raw is None:
+        raise InvalidValue(field, "must be a decimal string such as \"128.50\"")
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise InvalidValue(field, "must be a decimal string such as \"128.50\"") from None
+    if not value.is_finite() or value < 0:
+        raise InvalidValue(field, "must be a finite amount >= 0")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise InvalidValue(field, "at most two decimal places (fen)")
+    if value >= Decimal("1e12"):
+        raise InvalidValue(field, "is implausibly large")
+    return value
+
+
+def code(enum: type[E], raw: object, field: str) -> E:
+    return _code(enum, raw, field)
+
+
+def bounded_text(raw: object, field: str, limit: int, *, required: bool = True) -> str:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            raise InvalidValue(field, "is required")
+        return ""
+    if not isinstance(raw, str):
+        raise InvalidValue(field, "must be text")
+    text = raw.strip()
+    if len(text) > limit:
+        raise InvalidValue(field, f"at most {limit} characters")
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in text):
+        raise InvalidValue(field, "contains control characters")
+    return text
+
+
+def _code(enum: type[E], raw: object, field: str) -> E:
+    try:
+        return enum(raw)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in enum)  # type: ignore[attr-defined]
+        raise InvalidValue(field, f"must be one of: {allowed}") from None
+
+
+def _mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, Mapping):
+        raise InvalidValue(key, "is required")
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, field: str, limit: int) -> str:
+    return bounded_text(data.get(key), field, limit)
+
+
+def _optional_text(data: Mapping[str, Any], key: str, field: str, limit: int) -> str | None:
+    return bounded_text(data.get(key), field, limit, required=False) or None
+
+
+def _moment(raw: object, field: str, *, now: datetime) -> datetime:
+    if raw is None or raw == "":
+        return now
+    if isinstance(raw, str):
+        try:
+            raw = datetime.fromisoformat(raw)
+        except ValueError:
+            raise InvalidValue(field, "must be an ISO 8601 date-time") from None
+    if not isinstance(raw, datetime) or raw.tzinfo is None:
+        raise InvalidValue(field, "must be a date-time with a UTC offset")
+    if raw > now:
+        raise InvalidValue(field, "must not be in the future")
+    return raw
+
+
+def _day(raw: object, field: str, *, now: datetime) -> date:
+    if isinstance(raw, str):
+        try:
+            raw = date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidValue(field, "must be an ISO 8601 date (YYYY-MM-DD)") from None
+    if not isinstance(raw, date) or isinstance(raw, datetime):
+        raise InvalidValue(field, "must be a date")
+    # A day ahead of UTC is allowed: China is eight hours ahead of the server clock.
+    if raw > now.date() and (raw - now.date()).days > 1:
+        raise InvalidValue(field, "must not be in the future")
+    return raw
+
+
+def _id_number(raw: object) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise InvalidValue("consumer.id_number", "must be text")
+    value = halfwidth(raw).strip().upper()
+    if _RESIDENT_ID.fullmatch(value):
+        total = sum(int(c) * w for c, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+        if _ID_CHECK[total % 11] != value[17]:
+            raise InvalidValue("consumer.id_number", "resident ID check digit does not match")
+        return value
+    if not _OTHER_ID.fullmatch(value):
+        raise InvalidValue("consumer.id_number", "not a recognisable identity document number")
+    return value

@@ -1,0 +1,94 @@
+"""Who may run each command (SPEC §2, column "who"), as data beside the lifecycle table.
+
+A role alone allows the command in any state the lifecycle allows; a role with
+states narrows it; `ASSIGNED_MEDIATOR` is the mediator the case is assigned to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from domain.errors import NotPermitted
+from domain.vocabulary import Role, State
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: Role
+
+    def as_data(self) -> dict[str, str]:
+        return {"username": self.username, "role": self.role.value}
+
+    @classmethod
+    def of(cls, data: dict[str, str]) -> Actor:
+        return cls(username=data["username"], role=Role(data["role"]))
+
+
+class HasMediator(Protocol):
+    state: State
+    mediator: str | None
+
+
+ASSIGNED_MEDIATOR = "assigned_mediator"
+OP, SUP = Role.OPERATOR, Role.SUPERVISOR
+
+WHO: dict[str, tuple[object, ...]] = {
+    "file": (OP,),
+    "transfer": (OP, SUP),
+    "accept": (OP,),
+    "reject": (OP,),
+    "assign": (OP, SUP),
+    "reassign": (SUP,),
+    "notes": (ASSIGNED_MEDIATOR, (OP, {State.ACCEPTED})),
+    "suspend": (ASSIGNED_MEDIATOR,),
+    "resume": (ASSIGNED_MEDIATOR,),
+    "resolve": (ASSIGNED_MEDIATOR, (OP, {State.ACCEPTED})),
+    "terminate": (ASSIGNED_MEDIATOR,),
+    "notice": (ASSIGNED_MEDIATOR, OP),
+    "escalate": (ASSIGNED_MEDIATOR, SUP),
+    "withdraw": (OP, ASSIGNED_MEDIATOR),
+    "satisfaction": (OP,),
+}
+
+
+def _grants(rule: object, complaint: HasMediator | None, actor: Actor) -> bool:
+    if rule == ASSIGNED_MEDIATOR:
+        return (
+            actor.role is Role.MEDIATOR
+            and complaint is not None
+            and complaint.mediator == actor.username
+        )
+    if isinstance(rule, tuple):
+        role, states = rule
+        return actor.role is role and complaint is not None and complaint.state in states
+    return actor.role is rule
+
+
+def may(complaint: HasMediator | None, command: str, actor: Actor) -> bool:
+    return any(_grants(rule, complaint, actor) for rule in WHO.get(command, ()))
+
+
+def role_may_ever(command: str, role: Role) -> bool:
+    return any(_role_of(rule) is role for rule in WHO.get(command, ()))
+
+
+def check_permitted(complaint: HasMediator | None, command: str, actor: Actor) -> None:
+    """Refuse with `NotPermitted` unless the actor may run the command on this complaint."""
+    if may(complaint, command, actor):
+        return
+    if not role_may_ever(command, actor.role):
+        raise NotPermitted(command, f"the {actor.role.value} role may not do this")
+    if actor.role is Role.MEDIATOR:
+        raise NotPermitted(command, "only the mediator assigned to this case may do this")
+    state = complaint.state.value if complaint else "new"
+    raise NotPermitted(command, f"the {actor.role.value} role may not do this while {state}")
+
+
+def _role_of(rule: object) -> object:
+    if rule == ASSIGNED_MEDIATOR:
+        return Role.MEDIATOR
+    if isinstance(rule, tuple):
+        return rule[0]
+    return rule

@@ -1,0 +1,118 @@
+"""The coded vocabulary of a complaint, spelled as SPEC §2 spells it."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Coded(str, Enum):
+    """A code stored in events by its value, so renaming a member never breaks history."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class State(Coded):
+    FILED = "filed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    MEDIATED = "mediated"
+    RESOLVED = "resolved"
+    TERMINATED = "terminated"
+    ESCALATED = "escalated"
+    WITHDRAWN = "withdrawn"
+
+
+TERMINAL_STATES = frozenset(
+    {State.REJECTED, State.RESOLVED, State.TERMINATED, State.ESCALATED, State.WITHDRAWN}
+)
+
+
+class Role(Coded):
+    OPERATOR = "operator"
+    MEDIATOR = "mediator"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Channel(Coded):
+    PHONE = "phone"
+    WEB = "web"
+    APP = "app"
+    WECHAT = "wechat"
+    LETTER = "letter"
+    VISIT = "visit"
+
+
+class Category(Coded):
+    GOODS = "goods"
+    SERVICES = "services"
+
+
+class Industry(Coded):
+    ONLINE_SHOPPING = "online_shopping"
+    CATERING = "catering"
+    TOURISM = "tourism"
+    TRANSPORT = "transport"
+    EDUCATION = "education"
+    MEDICAL = "medical"
+    BEAUTY = "beauty"
+    FOOD = "food"
+    AGRICULTURAL = "agricultural"
+    TELECOM = "telecom"
+    HOUSING = "housing"
+    FINANCE = "finance"
+    OTHER = "other"
+
+
+class RejectReason(Coded):
+    OUTSIDE_REMIT = "outside_remit"
+    HANDLED_ELSEWHERE = "handled_elsewhere"
+    NOT_CONSUMER_DISPUTE = "not_consumer_dispute"
+    TIME_BARRED = "time_barred"
+    INCOMPLETE = "incomplete"
+    IDENTITY_UNVERIFIED = "identity_unverified"
+    OTHER_LAW = "other_law"
+
+
+class TerminateReason(Coded):
+    TESTING_DISAGREEMENT = "testing_disagreement"
+    BUSINESS_REFUSED = "business_refused"
+    BUSINESS_UNREACHABLE = "business_unreachable"
+    CONSUMER_REFUSED_OR_ABSENT = "consumer_refused_or_absent"
+    NO_AGREEMENT_POSSIBLE = "no_agreement_possible"
+    NO_AGREEMENT_IN_TIME = "no_agreement_in_time"
+    INADMISSIBLE_FOUND = "inadmissible_found"
+    OTHER = "other"
+
+
+class SuspendReason(Coded):
+    TESTING = "testing"
+    INSPECTION = "inspection"
+    APPRAISAL = "appraisal"
+    RECUSAL = "recusal"
+
+
+class Forum(Coded):
+    COURT = "court"
+    ARBITRATION = "arbitration"
+    JUDICIAL_TRANSFER = "judicial_transfer"
+
+
+AGREEMENT_BREACHED = "agreement_breached"
+
+
+class Outcome(Coded):
+    REFUND = "refund"
+    REPLACEMENT = "replacement"
+    REPAIR = "repair"
+    COMPENSATION = "compensation"
+    APOLOGY = "apology"
+    OTHER = "other"
+
+
+class NoteKind(Coded):
+    NOTE = "note"
+    SESSION = "session"
+    BUSINESS_RESPONSE = "business_response"
+    CONSUMER_CONTACT = "consumer_contact"

@@ -132,6 +132,10 @@ class ComplaintDesk(Application[UUID]):
         self._run(complaint_id, expected_version, lambda c, at: c.record_satisfaction(
             actor=actor, at=at, score=score, comment=comment))
 
+    def record(self, *complaints: Complaint) -> None:
+        """Store complaints whose histories were built elsewhere (imports, demo data)."""
+        self._save(*complaints)
+
     # ----- queries ----------------------------------------------------------
 
     def get_complaint(self, complaint_id: UUID, version: int | None = None) -> ComplaintDetails:
@@ -173,11 +177,11 @@ class ComplaintDesk(Application[UUID]):
         command(complaint, self.clock())
         self._save(complaint)
 
-    def _save(self, complaint: Complaint) -> None:
+    def _save(self, *complaints: Complaint) -> None:
         try:
-            recordings = self.save(complaint)
+            recordings = self.save(*complaints)
         except IntegrityError:
-            raise ConcurrentUpdate(complaint.id) from None
+            raise ConcurrentUpdate(complaints[0].id) from None
         if recordings and self._after_save:
             last = recordings[-1].notification.id
             for listener in self._after_save:

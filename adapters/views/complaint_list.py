@@ -1,0 +1,189 @@
+"""The complaint list view: one masked summary row per complaint, for search and filtering."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean, Column, Connection, DateTime, Engine, Index, Integer, String, Table, Text, bindparam,
+    func, select,
+)
+
+from adapters.projections import Page, View, metadata
+from application.listing import ComplaintSummary, ListFilter, SummaryPage
+from domain.complaint import Complaint
+from domain.identifiers import business_key, halfwidth
+from domain.masking import mask_name, mask_phone
+
+complaint_list = Table(
+    "complaint_list",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("office", String(32), nullable=False),
+    Column("mediator", String(64)),
+    Column("consumer_name", String(60), nullable=False),
+    Column("consumer_phone", String(40), nullable=False),
+    Column("business_key", String(200), nullable=False),
+    Column("business_name", String(200), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("industry", String(32), nullable=False),
+    Column("amount", String(24), nullable=False),
+    Column("suspended", Boolean, nullable=False),
+    Column("regulation", String(32), nullable=False),
+    Column("search_text", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_complaint_list_state_received", "state", "received_at"),
+    Index("ix_complaint_list_office_received", "office", "received_at"),
+    Index("ix_complaint_list_business", "business_key"),
+    Index("ix_complaint_list_mediator", "mediator", "state"),
+    Index("ix_complaint_list_received", "received_at"),
+)
+
+
+def _utc(moment: datetime) -> datetime:
+    """Stored as naive UTC: SQLite keeps no offsets, and both backends must agree."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
+    business = event.business
+    searchable = " ".join(
+        filter(None, [business["name"], business.get("platform"), business.get("uscc"),
+                      event.description, event.request])
+    )
+    return {
+        "id": str(event.originator_id),
+        "version": event.originator_version,
+        "state": "filed",
+        "channel": event.channel,
+        "received_at": _utc(event.received_at),
+        "office": event.office,
+        "mediator": None,
+        # Personal data is masked once, here; the full values never reach this table.
+        "consumer_name": mask_name(event.consumer["name"]),
+        "consumer_phone": mask_phone(event.consumer["phone"]),
+        "business_key": business_key(business["name"], business.get("uscc")),
+        "business_name": business["name"],
+        "category": event.category,
+        "industry": event.industry,
+        "amount": str(event.amount),
+        "suspended": False,
+        "regulation": event.regulation,
+        "search_text": halfwidth(searchable).casefold(),
+        "updated_at": _utc(event.at),
+    }
+
+
+def _changes(event: Any) -> dict[str, Any]:
+    changes: dict[str, Any] = {"version": event.originator_version, "updated_at": _utc(event.at)}
+    if hasattr(event, "state"):
+        changes["state"] = event.state
+    kind = type(event).__name__
+    if kind == "Transferred":
+        changes["office"] = event.to_office
+    elif kind in ("MediatorAssigned", "MediatorReassigned"):
+        changes["mediator"] = event.mediator
+    elif kind == "ClockSuspended":
+        changes["suspended"] = True
+    elif kind in ("ClockResumed", "Resolved", "Terminated", "Escalated", "Withdrawn"):
+        changes["suspended"] = False
+    return changes
+
+
+class ComplaintListView(View):
+    name = "complaint_list"
+    tables = (complaint_list,)
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def apply(self, db: Connection, page: Page) -> None:
+        new: dict[str, dict[str, Any]] = {}
+        changed: dict[str, dict[str, Any]] = {}
+        for event, _ in page:
+            key = str(event.originator_id)
+            if isinstance(event, Complaint.Filed):
+                new[key] = _summary_row(event)
+            elif key in new:
+                new[key].update(_changes(event))
+            else:
+                changed.setdefault(key, {}).update(_changes(event))
+        if new:
+            db.execute(complaint_list.insert(), list(new.values()))
+        # executemany needs one statement per shape of change; a page has only a few shapes.
+        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for key, values in changed.items():
+            by_shape.setdefault(tuple(sorted(values)), []).append({"_id": key, **values})
+        for shape, rows in by_shape.items():
+            statement = (
+                complaint_list.update()
+                .where(complaint_list.c.id == bindparam("_id"))
+                .values({name: bindparam(name) for name in shape})
+            )
+            db.execute(statement, rows)
+
+    # ----- queries ----------------------------------------------------------
+
+    def search(self, criteria: ListFilter) -> SummaryPage:
+        c = complaint_list.c
+        conditions = []
+        if criteria.state:
+            conditions.append(c.state == criteria.state)
+        if criteria.office:
+            conditions.append(c.office == criteria.office)
+        if criteria.mediator:
+            conditions.append(c.mediator == criteria.mediator)
+        if criteria.business:
+            wanted = business_key(criteria.business, None)
+            conditions.append(
+                (c.business_key == criteria.business.strip().upper())
+                | (c.business_key == wanted)
+                | c.business_name.contains(criteria.business.strip(), autoescape=True)
+            )
+        if criteria.q:
+            for word in halfwidth(criteria.q).casefold().split():
+                conditions.append(c.search_text.contains(word, autoescape=True))
+        per_page = max(1, min(criteria.per_page, 200))
+        page = max(1, criteria.page)
+        with self.engine.connect() as db:
+            total = db.scalar(select(func.count()).select_from(complaint_list).where(*conditions))
+            rows = db.execute(
+                select(complaint_list).where(*conditions)
+                .order_by(c.received_at.desc(), c.id)
+                .limit(per_page).offset((page - 1) * per_page)
+            ).mappings().all()
+        return SummaryPage(items=[_summary_of(r) for r in rows], total=int(total or 0),
+                           page=page, per_page=per_page)
+
+    def count_by_state(self) -> dict[str, int]:
+        c = complaint_list.c
+        with self.engine.connect() as db:
+            rows = db.execute(select(c.state, func.count()).group_by(c.state)).all()
+        return {state: int(n) for state, n in rows}
+
+
+def _summary_of(row: Any) -> ComplaintSummary:
+    return ComplaintSummary(
+        id=row["id"],
+        version=row["version"],
+        state=row["state"],
+        channel=row["channel"],
+        received_at=row["received_at"].replace(tzinfo=UTC),
+        office=row["office"],
+        mediator=row["mediator"],
+        consumer_name=row["consumer_name"],
+        consumer_phone=row["consumer_phone"],
+        business_key=row["business_key"],
+        business_name=row["business_name"],
+        category=row["category"],
+        industry=row["industry"],
+        amount=Decimal(row["amount"]),
+        suspended=bool(row["suspended"]),
+        updated_at=row["updated_at"].replace(tzinfo=UTC),
+    )

@@ -1,0 +1,51 @@
+"""The complaint list as the application sees it: filters in, a page of masked summaries out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    state: str | None = None
+    office: str | None = None
+    business: str | None = None
+    mediator: str | None = None
+    q: str | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class ComplaintSummary:
+    id: str
+    version: int
+    state: str
+    channel: str
+    received_at: datetime
+    office: str
+    mediator: str | None
+    consumer_name: str  # masked
+    consumer_phone: str  # masked
+    business_key: str
+    business_name: str
+    category: str
+    industry: str
+    amount: Decimal
+    suspended: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    items: list[ComplaintSummary]
+    total: int
+    page: int
+    per_page: int
+
+
+class ComplaintList(Protocol):
+    def search(self, criteria: ListFilter) -> SummaryPage: ...

@@ -1,0 +1,235 @@
+"""Realistic demo complaints: Chinese names, real-looking businesses, every state and industry.
+
+Histories are built with the domain's own commands at past moments, so the demo
+store is indistinguishable from one filled by hand at the desk.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.complaint import Complaint
+from domain.identifiers import org_code_check_character, uscc_check_character
+from domain.intake import Intake
+from domain.permissions import Actor
+from domain.vocabulary import Industry, Role
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉建国建华志强文斌晓东丹丹雪梅海燕欣怡子涵浩然梓萱宇轩一诺思远佳琪"
+OFFICES = ("SH-PD", "SH-HP", "SH-XH", "SH-JA", "SH-MH")
+OPERATORS = ("op01", "op02", "op03")
+MEDIATORS = ("med01", "med02", "med03", "med04", "med05")
+SUPERVISOR = "sup01"
+
+BUSINESSES: dict[Industry, tuple[tuple[str, str | None], ...]] = {
+    Industry.ONLINE_SHOPPING: (("上海优选电子商务有限公司", "天猫"), ("申城好物网络科技有限公司", "京东"),
+                               ("拼拼乐贸易有限公司", "拼多多")),
+    Industry.CATERING: (("老弄堂餐饮管理有限公司", None), ("外滩小笼包餐饮店", "美团")),
+    Industry.TOURISM: (("浦江国际旅行社有限公司", "携程"), ("东方假日旅游有限公司", None)),
+    Industry.TRANSPORT: (("申通快运物流有限公司", None), ("沪行网约车服务有限公司", "滴滴出行")),
+    Industry.EDUCATION: (("启明星教育培训有限公司", None), ("学而思远文化传播有限公司", None)),
+    Industry.MEDICAL: (("仁心口腔门诊部有限公司", None), ("康健医疗美容诊所", "新氧")),
+    Industry.BEAUTY: (("丽人坊美容美发有限公司", "大众点评"), ("悦颜美甲工作室", None)),
+    Industry.FOOD: (("鲜味坊食品有限公司", None), ("农家乐超市连锁有限公司", None)),
+    Industry.AGRICULTURAL: (("丰收农资经营部", None), ("绿野种业有限公司", None)),
+    Industry.TELECOM: (("沪联通信服务有限公司", None), ("快捷宽带网络有限公司", None)),
+    Industry.HOUSING: (("安居房产经纪有限公司", None), ("美家装饰工程有限公司", None)),
+    Industry.FINANCE: (("惠民消费金融服务有限公司", None), ("诚信预付卡管理有限公司", None)),
+    Industry.OTHER: (("万象健身管理有限公司", None), ("欢乐时光婚庆服务有限公司", None)),
+}
+
+PROBLEMS: dict[Industry, tuple[tuple[str, str, str], ...]] = {
+    # (category, description, request)
+    Industry.ONLINE_SHOPPING: (
+        ("goods", "网购的手机收到后屏幕有坏点，商家以影响二次销售为由拒绝七天无理由退货。", "退货退款"),
+        ("goods", "购买的羽绒服充绒量与商品详情页宣传不符，吊牌标注含绒量低于宣传。", "退一赔三"),
+    ),
+    Industry.CATERING: (
+        ("services", "在店内用餐时发现菜品中有异物，店家只同意免单不愿赔偿就医费用。", "赔偿医药费"),
+        ("services", "预付储值卡后门店突然停业，余额无法使用。", "退还储值卡余额"),
+    ),
+    Industry.TOURISM: (
+        ("services", "跟团游行程中导游强制购物，未按合同安排景点。", "退还部分团费"),
+        ("services", "因航班取消申请退订酒店，平台扣除全部房费。", "全额退款"),
+    ),
+    Industry.TRANSPORT: (
+        ("services", "快递包裹丢失，快递公司只按运费三倍赔偿。", "按实际价值赔偿"),
+        ("services", "网约车司机绕路多收车费，平台客服不予处理。", "退还多收车费"),
+    ),
+    Industry.EDUCATION: (
+        ("services", "报名课外培训后机构更换授课老师，要求退费被拒绝。", "退还剩余课时费"),
+    ),
+    Industry.MEDICAL: (
+        ("services", "种植牙术后出现松动，诊所要求另行付费修复。", "免费修复或退款"),
+    ),
+    Industry.BEAUTY: (
+        ("services", "办理美容卡时承诺随时可退，现以卡已激活为由拒绝退款。", "退还卡内余额"),
+    ),
+    Industry.FOOD: (
+        ("goods", "超市购买的酸奶已过保质期，饮用后肠胃不适。", "十倍赔偿"),
+    ),
+    Industry.AGRICULTURAL: (
+        ("goods", "购买的玉米种子出苗率极低，疑似假劣种子。", "赔偿损失"),
+    ),
+    Industry.TELECOM: (
+        ("services", "宽带合约未到期被擅自变更套餐，多扣月租费用。", "恢复原套餐并退费"),
+    ),
+    Industry.HOUSING: (
+        ("services", "装修工程使用的板材与合同约定品牌不一致，甲醛超标。", "更换材料并赔偿"),
+    ),
+    Industry.FINANCE: (
+        ("services", "分期付款购买课程后退课，分期贷款仍在扣款。", "解除分期合同"),
+    ),
+    Industry.OTHER: (
+        ("services", "健身房办卡后私教课频繁取消，转卡收取高额手续费。", "退还剩余费用"),
+    ),
+}
+
+STREETS = ("浦东新区张杨路", "黄浦区南京东路", "徐汇区漕溪北路", "静安区延安中路", "闵行区莘庄路")
+CHANNELS = ("phone", "phone", "phone", "web", "app", "wechat", "letter", "visit")
+
+
+def valid_uscc(rng: random.Random) -> str:
+    """A code that passes both GB 32100 and GB 11714 checks, like one on a real licence."""
+    org_body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    first17 = "913101" + rng.choice("0123456789") + rng.choice("0123456789") + org_body
+    first17 += org_code_check_character(org_body)
+    return first17 + uscc_check_character(first17)
+
+
+@dataclass(frozen=True)
+class DemoCast:
+    operators: tuple[str, ...] = OPERATORS
+    mediators: tuple[str, ...] = MEDIATORS
+    supervisor: str = SUPERVISOR
+
+
+class DemoFactory:
+    """Builds complaint histories ending in a realistic spread of states."""
+
+    # Where a demo case ends, with weights roughly like a hotline's yearly report.
+    ENDINGS = (
+        ("filed", 8), ("accepted", 6), ("rejected", 8), ("mediated", 12),
+        ("resolved", 45), ("terminated", 10), ("escalated", 4), ("withdrawn", 7),
+    )
+
+    def __init__(self, *, seed: int = 12315, now: datetime | None = None,
+                 tz: ZoneInfo = ZoneInfo("Asia/Shanghai")) -> None:
+        self.rng = random.Random(seed)
+        self.now = now or datetime.now(UTC)
+        self.tz = tz
+        self.businesses = {
+            industry: [(name, platform, valid_uscc(self.rng) if self.rng.random() < 0.8 else None)
+                       for name, platform in names]
+            for industry, names in BUSINESSES.items()
+        }
+
+    def consumer(self) -> dict[str, str]:
+        rng = self.rng
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        phone = rng.choice(("138", "139", "186", "135", "159", "177", "188")) + f"{rng.randrange(10**8):08d}"
+        person = {"name": name, "phone": phone}
+        if rng.random() < 0.6:
+            person["address"] = f"上海市{rng.choice(STREETS)}{rng.randrange(1, 999)}号"
+        return person
+
+    def intake(self, received_at: datetime, industry: Industry) -> Intake:
+        rng = self.rng
+        name, platform, uscc = rng.choice(self.businesses[industry])
+        category, description, request = rng.choice(PROBLEMS[industry])
+        amount = f"{rng.choice((59, 128, 299, 499, 1280, 3600, 8999))}.{rng.choice(('00', '50', '90'))}"
+        body = {
+            "channel": rng.choice(CHANNELS),
+            "received_at": received_at,
+            "consumer": self.consumer(),
+            "business": {"name": name, "uscc": uscc, "platform": platform},
+            "category": category,
+            "industry": industry.value,
+            "incident_date": (received_at - timedelta(days=rng.randrange(1, 30))).date().isoformat(),
+            "amount": amount,
+            "description": description,
+            "request": request,
+            "office": rng.choice(OFFICES),
+        }
+        return Intake.parse(body, now=self.now, default_office=None)
+
+    def complaint(self) -> Complaint:
+        rng = self.rng
+        industry = rng.choice(list(Industry))
+        ending = rng.choices([e for e, _ in self.ENDINGS], [w for _, w in self.ENDINGS])[0]
+        # Open cases are recent; closed ones spread over the last fourteen months.
+        age_days = rng.uniform(0.2, 6) if ending in ("filed",) else (
+            rng.uniform(2, 40) if ending in ("accepted", "mediated") else rng.uniform(20, 420))
+        at = self.now - timedelta(days=age_days)
+        operator = Actor(rng.choice(OPERATORS), Role.OPERATOR)
+        complaint = Complaint.file(self.intake(at, industry), actor=operator, at=at, tz=self.tz)
+
+        def later(hours: float) -> datetime:
+            nonlocal at
+            at = min(at + timedelta(hours=hours * rng.uniform(0.5, 1.5)), self.now)
+            return at
+
+        if ending == "filed":
+            return complaint
+        if ending == "rejected":
+            complaint.reject(actor=operator, at=later(30), reason=rng.choice(
+                ("outside_remit", "handled_elsewhere", "incomplete", "time_barred")), note="经审查不予受理")
+            return self._rate(complaint, operator, later)
+        if ending == "withdrawn" and rng.random() < 0.4:
+            complaint.withdraw(actor=operator, at=later(20), note="消费者与商家自行和解，申请撤回")
+            return self._rate(complaint, operator, later)
+        complaint.accept(actor=operator, at=later(40), tz=self.tz)
+        if ending == "accepted":
+            return complaint
+        if ending == "resolved" and rng.random() < 0.2:
+            complaint.resolve(actor=operator, at=later(30), outcome="refund",
+                              amount_recovered=complaint.amount, terms="商家同意直接退款")
+            return self._rate(complaint, operator, later)
+        mediator = Actor(rng.choice(MEDIATORS), Role.MEDIATOR)
+        complaint.assign(actor=operator, at=later(24), mediator=mediator.username)
+        complaint.add_note(actor=mediator, at=later(48), kind="consumer_contact", text="已电话联系消费者核实诉求")
+        complaint.add_note(actor=mediator, at=later(72), kind="business_response",
+                           text="商家回复：同意协商，愿意部分退款")
+        if rng.random() < 0.15:
+            complaint.suspend(actor=mediator, at=later(24), reason="testing", note="送检质量鉴定")
+            complaint.resume(actor=mediator, at=later(24 * 8))
+        if ending == "mediated":
+            return complaint
+        if ending == "withdrawn":
+            complaint.withdraw(actor=mediator, at=later(48), note="消费者申请撤回投诉")
+            return self._rate(complaint, operator, later)
+        complaint.add_note(actor=mediator, at=later(48), kind="session", text="组织双方进行调解")
+        if ending == "resolved":
+            outcome = rng.choice(("refund", "replacement", "repair", "compensation", "apology"))
+            recovered = "0" if outcome == "apology" else str(complaint.amount)
+            complaint.resolve(actor=mediator, at=later(24), outcome=outcome, amount_recovered=recovered,
+                              terms="经调解，双方自愿达成协议")
+            if rng.random() < 0.05:
+                complaint.escalate(actor=mediator, at=later(24 * 10), forum="court",
+                                   reason="agreement_breached")
+            return self._rate(complaint, operator, later)
+        if ending == "terminated":
+            complaint.terminate(actor=mediator, at=later(24), reason=rng.choice(
+                ("business_refused", "business_unreachable", "no_agreement_possible",
+                 "no_agreement_in_time", "consumer_refused_or_absent")), note="调解未能达成一致")
+            if rng.random() < 0.8:
+                complaint.record_notice(actor=mediator, at=later(24), note="已告知双方终止调解")
+            return self._rate(complaint, operator, later)
+        complaint.escalate(actor=mediator, at=later(24), forum=rng.choice(
+            ("court", "arbitration", "judicial_transfer")), reason="涉嫌欺诈，建议移送")
+        return self._rate(complaint, operator, later)
+
+    def _rate(self, complaint: Complaint, operator: Actor,
+              later: Callable[[float], datetime]) -> Complaint:
+        if self.rng.random() < 0.6:
+            complaint.record_satisfaction(actor=operator, at=later(24), score=self.rng.choice(
+                (5, 5, 5, 4, 4, 3, 2, 1)), comment="回访记录")
+        return complaint
+
+    def complaints(self, n: int) -> Iterator[Complaint]:
+        for _ in range(n):
+            yield self.complaint()

@@ -1,0 +1,131 @@
+"""The `complaints` command line."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from adapters.demo_data import DemoFactory
+from adapters.settings import Settings
+from api.bootstrap import Wiring, wire
+
+app = typer.Typer(help="Consumer complaint desk (12315 model).", no_args_is_help=True)
+projections_app = typer.Typer(help="Build and follow the read views.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+app.add_typer(projections_app, name="projections")
+app.add_typer(demo_app, name="demo")
+
+console = Console()
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=console)
+
+
+def _open(follow: bool = False) -> Wiring:
+    return wire(Settings(), follow=follow)
+
+
+@projections_app.command("rebuild")
+def projections_rebuild(
+    name: Annotated[str | None, typer.Argument(help="One view; all views when omitted.")] = None,
+) -> None:
+    """Empty views and build them again from the first event."""
+    wiring = _open()
+    try:
+        names = [name] if name else list(wiring.projections.views)
+        unknown = [n for n in names if n not in wiring.projections.views]
+        if unknown:
+            console.print(f"[red]unknown view {unknown[0]!r}; known: "
+                          f"{', '.join(wiring.projections.views)}[/red]")
+            raise typer.Exit(2)
+        with _progress() as progress:
+            task = progress.add_task("rebuilding " + ", ".join(names), total=wiring.projections.head())
+            done = wiring.projections.rebuild(names, progress=lambda n: progress.advance(task, n))
+        console.print(f"rebuilt {', '.join(names)} from {done} events")
+    finally:
+        wiring.close()
+
+
+@projections_app.command("run")
+def projections_run(
+    poll: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 0.5,
+) -> None:
+    """Follow the event store and keep every view current (a worker process)."""
+    wiring = _open()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        wiring.projections.start(poll_interval=poll)
+        console.print(f"following {wiring.settings.database_url.split('?')[0]} "
+                      f"for views: {', '.join(wiring.projections.views)}")
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        wiring.close()
+
+
+@projections_app.command("status")
+def projections_status() -> None:
+    """Each view's position and how far it trails the store."""
+    wiring = _open()
+    try:
+        table = Table("view", "position", "lag")
+        head = wiring.projections.head()
+        for name, position in wiring.projections.positions().items():
+            table.add_row(name, str(position), str(head - position))
+        console.print(table)
+    finally:
+        wiring.close()
+
+
+@demo_app.command("seed")
+def demo_seed(
+    complaints: Annotated[int, typer.Option(min=1, max=2_000_000, help="How many complaints.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed, for repeatable demo data.")] = 12315,
+) -> None:
+    """Fill the store with realistic complaints across every state and industry."""
+    wiring = _open()
+    try:
+        factory = DemoFactory(seed=seed, tz=wiring.settings.tz)
+        batch = []
+        with _progress() as progress:
+            task = progress.add_task("filing demo complaints", total=complaints)
+            for complaint in factory.complaints(complaints):
+                batch.append(complaint)
+                if len(batch) == 100:
+                    wiring.desk.record(*batch)
+                    progress.advance(task, len(batch))
+                    batch = []
+            if batch:
+                wiring.desk.record(*batch)
+                progress.advance(task, len(batch))
+            task = progress.add_task("updating views", total=None)
+            wiring.projections.catch_up(progress=lambda n: progress.advance(task, n))
+        _print_summary(wiring)
+    finally:
+        wiring.close()
+
+
+def _print_summary(wiring: Wiring) -> None:
+    counts = wiring.complaint_list.count_by_state()
+    table = Table("state", "complaints", title="complaint list view")
+    for state, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        table.add_row(state, str(n))
+    table.add_row("[b]total[/b]", f"[b]{sum(counts.values())}[/b]")
+    console.print(table)
+    console.print(f"store: {wiring.settings.database_url.split('?')[0]}, "
+                  f"events: {wiring.projections.head()}")
+
+
+if __name__ == "__main__":
+    app()

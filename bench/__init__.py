@@ -1,0 +1,1 @@
+"""Benchmarks for the complaint desk: `python -m bench` (see bench/README.md)."""

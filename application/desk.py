@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
-from eventsourcing.utils import EnvType
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.utils import EnvType, get_topic
 
+from application.audit import (
+    HASH_FIELD,
+    SEED,
+    ChainChecker,
+    ChainReport,
+    StoreReport,
+    chain_hash,
+    stored_state_of,
+    verify_grouped,
+)
 from application.errors import ComplaintNotFound, ConcurrentUpdate, VersionMismatch
 from application.views import ComplaintDetails, HistoryItem
 from domain.complaint import Complaint, complaint_id_for
@@ -152,6 +162,20 @@ class ComplaintDesk(Application[UUID]):
             raise ComplaintNotFound(complaint_id)
         return self.get_complaint(complaint_id, version)
 
+    def verify(self, complaint_id: UUID) -> ChainReport:
+        """Recompute one complaint's hash chain from what is stored."""
+        checker = ChainChecker(self.mapper, str(complaint_id))
+        for stored in self.recorder.select_events(complaint_id):
+            checker.feed(stored)
+        if checker.events == 0:
+            raise ComplaintNotFound(complaint_id)
+        return checker.report()
+
+    def verify_store(self, stored: Iterable[tuple[str, StoredEvent]],
+                     progress: Callable[[int], None] | None = None) -> StoreReport:
+        """Recompute every chain, from a stream of stored events grouped by complaint."""
+        return verify_grouped(self.mapper, stored, progress)
+
     def history(self, complaint_id: UUID) -> list[HistoryItem]:
         items = [HistoryItem.of(e) for e in self.events.get(complaint_id)]
         if not items:
@@ -161,12 +185,14 @@ class ComplaintDesk(Application[UUID]):
     # ----- plumbing ---------------------------------------------------------
 
     def _load(self, complaint_id: UUID, version: int | None = None) -> Complaint:
-        try:
-            complaint = self.repository.get(complaint_id, version=version)
-        except AggregateNotFoundError:
-            raise ComplaintNotFound(complaint_id) from None
+        complaint: Any = None
+        last: Any = None
+        for last in self.events.get(complaint_id, lte=version):
+            complaint = last.mutate(complaint)
         if not isinstance(complaint, Complaint):
             raise ComplaintNotFound(complaint_id)
+        # Where the hash chain stands, so the next event links to the last stored one.
+        complaint._chain_head = getattr(last, HASH_FIELD, None)
         return complaint
 
     def _run(self, complaint_id: UUID, expected_version: int | None,
@@ -178,14 +204,31 @@ class ComplaintDesk(Application[UUID]):
         self._save(complaint)
 
     def _save(self, *complaints: Complaint) -> None:
+        pending = [event for complaint in complaints for event in self._chained(complaint)]
         try:
-            recordings = self.save(*complaints)
+            recordings = self.save(*pending)
         except IntegrityError:
             raise ConcurrentUpdate(complaints[0].id) from None
         if recordings and self._after_save:
             last = recordings[-1].notification.id
             for listener in self._after_save:
                 listener(last)
+
+
+    def _chained(self, complaint: Complaint) -> list[Any]:
+        """Collect the pending events, each stamped with its link in the hash chain."""
+        previous = complaint.__dict__.get("_chain_head") or SEED
+        events = complaint.collect_events()
+        for event in events:
+            previous = chain_hash(
+                self.mapper, previous, originator_id=event.originator_id,
+                version=event.originator_version, topic=get_topic(type(event)),
+                state=stored_state_of(event),
+            )
+            # Events are frozen; the hash is a stored attribute that replay ignores.
+            object.__setattr__(event, HASH_FIELD, previous)
+        complaint._chain_head = previous
+        return events
 
 
 class _DateAsISO(Transcoding):

@@ -30,6 +30,7 @@ class ComplaintDetails:
     description: str
     request: str
     regulation: str
+    external_ref: str | None
     mediation_regulation: str | None
     suspended: bool
     notice_recorded: bool
@@ -62,6 +63,7 @@ class ComplaintDetails:
             description=complaint.description,
             request=complaint.request,
             regulation=complaint.regulation,
+            external_ref=complaint.external_ref,
             mediation_regulation=complaint.mediation_regulation,
             suspended=complaint.suspended,
             notice_recorded=complaint.notice_recorded,
@@ -75,7 +77,8 @@ class ComplaintDetails:
         )
 
 
-_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "at"}
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "at",
+             "hash"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class HistoryItem:
     recorded_at: datetime
     actor: dict[str, str]
     data: dict[str, Any]
+    hash: str | None
 
     @classmethod
     def of(cls, event: Any) -> HistoryItem:
@@ -97,4 +101,5 @@ class HistoryItem:
             recorded_at=event.timestamp,
             actor=dict(getattr(event, "actor", {})),
             data=data,
+            hash=getattr(event, "hash", None),
         )

@@ -77,9 +77,14 @@ class Complaint(Aggregate):
             request=intake.request,
             office=intake.office,
             regulation=regulation.id,
+            external_ref=intake.external_ref,
         )
 
     class Filed(Aggregate.Created):
+        # v2 added `external_ref`, the case number on the national 12315 platform when a
+        # complaint arrives from there. Histories stored as v1 are upcast on load.
+        class_version = 2
+
         actor: dict[str, str]
         at: datetime
         channel: str
@@ -94,6 +99,11 @@ class Complaint(Aggregate):
         request: str
         office: str
         regulation: str
+        external_ref: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["external_ref"] = None
 
     @event(Filed)
     def __init__(
@@ -112,8 +122,10 @@ class Complaint(Aggregate):
         request: str,
         office: str,
         regulation: str,
+        external_ref: str | None,
     ) -> None:
         self.state = State.FILED
+        self.external_ref = external_ref
         self.channel = channel
         self.received_at = received_at
         self.consumer = consumer

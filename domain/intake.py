@@ -25,6 +25,7 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 _OTHER_ID = re.compile(r"[A-Z0-9\-]{5,30}")
+_EXTERNAL_REF = re.compile(r"[A-Za-z0-9\-]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Intake:
     description: str
     request: str
     office: str
+    external_ref: str | None = None
 
     @classmethod
     def parse(cls, data: Mapping[str, Any], *, now: datetime, default_office: str | None) -> Intake:
@@ -90,6 +92,7 @@ class Intake:
             description=_text(data, "description", "description", 5000),
             request=_text(data, "request", "request", 1000),
             office=office,
+            external_ref=_external_ref(data.get("external_ref")),
         )
 
 
@@ -179,6 +182,15 @@ def _day(raw: object, field: str, *, now: datetime) -> date:
     if raw > now.date() and (raw - now.date()).days > 1:
         raise InvalidValue(field, "must not be in the future")
     return raw
+
+
+def _external_ref(raw: object) -> str | None:
+    """The case number a complaint carries from the national 12315 platform, if any."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or not _EXTERNAL_REF.fullmatch(raw.strip()):
+        raise InvalidValue("external_ref", "letters, digits and - only, at most 40")
+    return raw.strip()
 
 
 def _id_number(raw: object) -> str | None:

@@ -18,6 +18,9 @@ POSTGRES_URL = os.environ.get(
     "COMPLAINTS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Every store in the tests is encrypted, as in production; a test of the generated
+# SQLite key removes this on purpose.
+os.environ.setdefault("COMPLAINTS_CIPHER_KEY", "HJ3Ub5Ux3Sqn+0oUjDPSkxmQEn2xaGd2r6vUjA6cGJc=")
 
 
 def _postgres_answers() -> str | None:

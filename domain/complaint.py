@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import lifecycle
 from domain.errors import InvalidValue, NotPermitted
-from domain.intake import Intake, bounded_text, code, money
+from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.permissions import Actor, check_permitted, role_may_ever
 from domain.regulation import by_id, in_force
 from domain.vocabulary import (
@@ -165,7 +165,7 @@ class Complaint(Aggregate):
 
     def transfer(self, *, actor: Actor, at: datetime, to_office: str, note: str = "") -> None:
         state = self._decide("transfer", actor)
-        to_office = bounded_text(to_office, "to_office", 32)
+        to_office = office_code(to_office, "to_office")
         if to_office == self.office:
             raise InvalidValue("to_office", "the complaint is already with this office")
         note = bounded_text(note, "note", 1000, required=False)
@@ -302,8 +302,8 @@ class Complaint(Aggregate):
         self.notice_recorded = True
 
     def escalate(self, *, actor: Actor, at: datetime, forum: str, reason: str) -> None:
+        state = self._decide("escalate", actor, reason=reason.strip() if isinstance(reason, str) else "")
         reason = bounded_text(reason, "reason", 1000)
-        state = self._decide("escalate", actor, reason=reason)
         forum_code = code(Forum, forum, "forum")
         self._escalated(actor=actor.as_data(), at=at, state=state, forum=forum_code.value,
                         reason=reason, from_state=self.state.value)

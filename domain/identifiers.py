@@ -58,7 +58,10 @@ class CreditCode:
 
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?")
+# Area codes are 010 and 02X (three digits, eight-digit numbers) or 0[3-9]XX (four
+# digits, seven- or eight-digit numbers), so the dash after them is never needed to
+# tell where the area code ends.
+_LANDLINE = re.compile(r"(0(?:10|2\d)-?[2-9]\d{7}|0[3-9]\d{2}-?[2-9]\d{6,7})(-\d{1,6})?")
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,12 @@ E = TypeVar("E", bound=Enum)
 _OFFICE = re.compile(r"[A-Za-z0-9_\-]{1,32}")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_FEN = Decimal("0.01")
 _RESIDENT_ID = re.compile(r"\d{17}[\dX]")
-_OTHER_ID = re.compile(r"[A-Z0-9\-]{5,30}")
+_LEGACY_RESIDENT_ID = re.compile(r"\d{15}")  # issued before 1999, no check digit
+_LOOKS_RESIDENT = re.compile(r"\d{6,}X?")
+# Passports, Hong Kong/Macau/Taiwan travel permits and the like start with a letter.
+_OTHER_ID = re.compile(r"[A-Z][A-Z0-9\-]{4,29}")
 _EXTERNAL_REF = re.compile(r"[A-Za-z0-9\-]{1,40}")
 
 
@@ -67,9 +71,7 @@ class Intake:
         incident = data.get("incident_date")
         uscc_raw = _optional_text(business, "uscc", "business.uscc", 18 * 4)
         phone_raw = _text(consumer, "phone", "consumer.phone", 40)
-        office = data.get("office") or default_office
-        if not isinstance(office, str) or not _OFFICE.fullmatch(office):
-            raise InvalidValue("office", "a handling office code (letters, digits, - or _) is required")
+        office = office_code(data.get("office") or default_office, "office")
         return cls(
             channel=_code(Channel, data.get("channel"), "channel"),
             received_at=received_at,
@@ -96,6 +98,12 @@ class Intake:
         )
 
 
+def office_code(raw: object, field: str) -> str:
+    if not isinstance(raw, str) or not _OFFICE.fullmatch(raw):
+        raise InvalidValue(field, "a handling office code (letters, digits, - or _) is required")
+    return raw
+
+
 def money(raw: object, field: str) -> Decimal:
     """A non-negative amount in CNY with at most two decimals; floats are refused."""
     if isinstance(raw, float | bool) or raw is None:
@@ -107,7 +115,11 @@ def money(raw: object, field: str) -> Decimal:
     if not value.is_finite() or value < 0:
         raise InvalidValue(field, "must be a finite amount >= 0")
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidValue(field, "at most two decimal places (fen)")
+        if value != value.quantize(_FEN):
+            raise InvalidValue(field, "at most two decimal places (fen)")
+        value = value.quantize(_FEN)  # "128.500" is 128.50
+    if value == 0:
+        value = abs(value)  # never store "-0"
     if value >= Decimal("1e12"):
         raise InvalidValue(field, "is implausibly large")
     return value
@@ -204,6 +216,10 @@ def _id_number(raw: object) -> str | None:
         if _ID_CHECK[total % 11] != value[17]:
             raise InvalidValue("consumer.id_number", "resident ID check digit does not match")
         return value
+    if _LEGACY_RESIDENT_ID.fullmatch(value):
+        return value
+    if _LOOKS_RESIDENT.fullmatch(value):
+        raise InvalidValue("consumer.id_number", "a resident ID has 18 characters (or 15 digits)")
     if not _OTHER_ID.fullmatch(value):
         raise InvalidValue("consumer.id_number", "not a recognisable identity document number")
     return value

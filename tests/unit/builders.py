@@ -54,7 +54,9 @@ def intake_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def an_intake(*, now: datetime = NOW, default_office: str | None = None, **overrides: Any) -> Intake:
+def an_intake(
+    *, now: datetime = NOW, default_office: str | None = None, **overrides: Any
+) -> Intake:
     return Intake.parse(intake_data(**overrides), now=now, default_office=default_office)
 
 

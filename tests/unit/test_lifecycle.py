@@ -6,6 +6,8 @@ so a wrong row in the table makes these tests fail.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from builders import (
@@ -321,6 +323,19 @@ def test_a_transfer_moves_the_case_to_the_new_office_and_keeps_it_filed():
     assert last_event(complaint).from_office == "SH-HP"
 
 
+def test_a_case_is_transferred_only_to_a_well_formed_office_code():
+    # Filing refuses an office code that is not letters, digits, - or _; so must a transfer,
+    # or the case lands in an office no list can ever show.
+    complaint = a_complaint("filed", collected=True)
+
+    with pytest.raises(InvalidValue) as refusal:
+        run(complaint, "transfer", operator, to_office="浦东 分局!")
+
+    assert refusal.value.field == "to_office"
+    assert complaint.office == "SH-HP"
+    assert complaint.collect_events() == []
+
+
 def test_a_reassignment_hands_the_case_to_the_new_mediator_and_remembers_the_old_one():
     complaint = a_complaint("mediated")
 
@@ -331,8 +346,6 @@ def test_a_reassignment_hands_the_case_to_the_new_mediator_and_remembers_the_old
 
 
 def test_a_resolution_records_the_agreed_outcome_and_amount_as_a_decimal():
-    from decimal import Decimal
-
     complaint = a_complaint("mediated")
 
     run(complaint, "resolve", mediator, outcome="compensation", amount_recovered="500.00",

@@ -1,0 +1,332 @@
+"""Which clocks run for a complaint, read from its events (SPEC §3).
+
+| clock      | starts                                   | length (from the text in force that day) | stops                               |
+|------------|------------------------------------------|------------------------------------------|-------------------------------------|
+| acceptance | receipt; again at every transfer          | `Regulation.acceptance`                  | accept, reject, withdraw (transfer) |
+| mediation  | acceptance                               | `Regulation.mediation` + days suspended  | resolve, terminate, escalate, withdraw |
+| notice     | termination                              | `Regulation.termination_notice`          | notice recorded (or escalation)     |
+
+A clock's length comes from the regulation in force on the local day it starts: the
+text recorded on the event where there is one (Filed, Accepted), else the text in
+force that day (a transfer, a termination). Counting starts the day after; the due
+moment is the end of the last day, in the desk's time zone.
+
+The timekeeper folds events one at a time into a `CaseClocks`, so a projection can
+keep the state between pages; `replay` folds a whole history at once. Nothing here
+reads a clock: "overdue" is asked of `status(...)` with the moment of the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from domain.regulation import REGULATIONS, DayKind, Regulation, TimeLimit, by_id, in_force
+from domain.vocabulary import TERMINAL_STATES, Coded
+from domain.working_days import Calendar, touches_unconfirmed, working_days_left
+
+DUE_SOON_DAYS = 2  # "due soon": this many working days left, or fewer
+
+
+class ClockName(Coded):
+    ACCEPTANCE = "acceptance"
+    MEDIATION = "mediation"
+    NOTICE = "notice"
+
+
+_LIMIT_OF = {
+    ClockName.ACCEPTANCE: "acceptance",
+    ClockName.MEDIATION: "mediation",
+    ClockName.NOTICE: "termination_notice",
+}
+_TERMINAL = frozenset(state.value for state in TERMINAL_STATES)
+
+
+@dataclass
+class ClockRun:
+    """One run of one clock: started once, stopped at most once, extended by suspensions."""
+
+    seq: int
+    clock: ClockName
+    regulation: str
+    kind: DayKind
+    length: int
+    started_at: datetime
+    start_day: date
+    office: str
+    mediator: str | None
+    due_day: date
+    provisional: bool
+    extension: int = 0  # days added for suspensions already ended, in the clock's own kind
+    suspensions: int = 0
+    suspended_at: datetime | None = None
+    left_at_suspension: int | None = None  # working days left, frozen while suspended
+    stopped_at: datetime | None = None
+    stopped_by: str | None = None
+    met: bool | None = None
+    used_days: int | None = None  # days the clock ran (suspensions excluded), once stopped
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None
+
+
+@dataclass
+class CaseClocks:
+    """Everything the timeliness view remembers about one complaint."""
+
+    id: str
+    office: str
+    mediator: str | None
+    state: str
+    received_at: datetime
+    received_day: date
+    closed_at: datetime | None = None
+    handling_days: int | None = None
+    acceptance_met: bool | None = None
+    mediation_met: bool | None = None
+    notice_met: bool | None = None
+    next_seq: int = 1
+    # The runs this fold knows about: every run in a full replay, the running ones
+    # (plus any started or stopped since) when a projection loads a case between pages.
+    runs: list[ClockRun] = field(default_factory=list)
+
+    def running(self, clock: ClockName) -> ClockRun | None:
+        for run in reversed(self.runs):
+            if run.clock is clock and run.running:
+                return run
+        return None
+
+    def latest(self, clock: ClockName) -> ClockRun | None:
+        for run in reversed(self.runs):
+            if run.clock is clock:
+                return run
+        return None
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    """A clock as seen at one moment."""
+
+    due: date  # the last day, inclusive (projected forward while suspended)
+    due_at: datetime  # the moment it is late: the end of `due`, in the desk's zone
+    working_days_left: int  # negative when late
+    overdue: bool
+    due_soon: bool
+    suspended: bool
+
+
+class Timekeeper:
+    """Folds complaint events into clock runs, with a working-day calendar and a time zone."""
+
+    def __init__(self, calendar: Calendar, tz: tzinfo,
+                 texts: tuple[Regulation, ...] = REGULATIONS) -> None:
+        self.calendar = calendar
+        self.tz = tz
+        self.texts = texts
+
+    # ----- days and moments ---------------------------------------------------
+
+    def day_of(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
+
+    def end_of(self, day: date) -> datetime:
+        """The due moment of a due day: local midnight at its end."""
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz)
+
+    def add_days(self, start: date, n: int, kind: DayKind) -> date:
+        if kind is DayKind.CALENDAR:
+            return start + timedelta(days=n)
+        return self.calendar.add_working_days(start, n)
+
+    def days_between(self, start: date, end: date, kind: DayKind) -> int:
+        if kind is DayKind.CALENDAR:
+            return (end - start).days
+        return self.calendar.working_days_between(start, end)
+
+    def deadline(self, start: date, limit: TimeLimit, extension: int = 0) -> tuple[date, bool]:
+        """The due day of a clock started on `start`, and whether it is provisional."""
+        due = self.add_days(start, limit.days + extension, limit.kind)
+        provisional = (limit.kind is DayKind.WORKING
+                       and touches_unconfirmed(self.calendar, start, due))
+        return due, provisional
+
+    # ----- folding events -------------------------------------------------------
+
+    def replay(self, events: Iterable[Any]) -> CaseClocks:
+        """Every clock of one complaint, from its whole history."""
+        iterator = iter(events)
+        case = self.filed(next(iterator))
+        for event in iterator:
+            self.apply(case, event)
+        return case
+
+    def filed(self, event: Any) -> CaseClocks:
+        """A new complaint: the acceptance clock starts at receipt."""
+        received_at: datetime = event.received_at
+        case = CaseClocks(
+            id=str(event.originator_id), office=event.office, mediator=None, state="filed",
+            received_at=received_at, received_day=self.day_of(received_at),
+        )
+        self._start(case, ClockName.ACCEPTANCE, by_id(event.regulation, self.texts), received_at)
+        return case
+
+    def apply(self, case: CaseClocks, event: Any) -> None:
+        kind = type(event).__name__
+        at: datetime = event.at
+        handler = _HANDLERS.get(kind)
+        if handler is not None:
+            handler(self, case, event, at)
+        state = getattr(event, "state", None)
+        if state is not None:
+            case.state = str(state)
+            if case.state in _TERMINAL and case.closed_at is None:
+                case.closed_at = at
+                case.handling_days = self.calendar.working_days_between(
+                    case.received_day, self.day_of(at))
+
+    def _transferred(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        # The receiving office gets a whole new acceptance period from the transfer.
+        self._stop(case, ClockName.ACCEPTANCE, at, "transferred")
+        case.office = event.to_office
+        for run in case.runs:
+            if run.running:
+                run.office = case.office
+        self._start(case, ClockName.ACCEPTANCE, self._in_force(at), at)
+
+    def _accepted(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        self._stop(case, ClockName.ACCEPTANCE, at, "accepted")
+        self._start(case, ClockName.MEDIATION, by_id(event.regulation, self.texts), at)
+
+    def _assigned(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        case.mediator = event.mediator
+        for run in case.runs:
+            if run.running:
+                run.mediator = case.mediator
+
+    def _suspended(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        run = case.running(ClockName.MEDIATION)
+        if run is None or run.suspended_at is not None:
+            return
+        run.suspended_at = at
+        run.suspensions += 1
+        run.left_at_suspension = working_days_left(self.calendar, self.day_of(at), run.due_day)
+
+    def _resumed(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        run = case.running(ClockName.MEDIATION)
+        if run is not None:
+            self._end_suspension(run, at)
+
+    def _terminated(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        self._stop(case, ClockName.MEDIATION, at, "terminated")
+        self._start(case, ClockName.NOTICE, self._in_force(at), at)
+
+    # ----- starting and stopping ------------------------------------------------
+
+    def _in_force(self, at: datetime) -> Regulation:
+        return in_force(self.day_of(at), self.texts)
+
+    def _start(self, case: CaseClocks, clock: ClockName, text: Regulation, at: datetime) -> None:
+        limit: TimeLimit = getattr(text, _LIMIT_OF[clock])
+        start = self.day_of(at)
+        due, provisional = self.deadline(start, limit)
+        case.runs.append(ClockRun(
+            seq=case.next_seq, clock=clock, regulation=text.id, kind=limit.kind,
+            length=limit.days, started_at=at, start_day=start, office=case.office,
+            mediator=case.mediator, due_day=due, provisional=provisional,
+        ))
+        case.next_seq += 1
+
+    def _end_suspension(self, run: ClockRun, at: datetime) -> None:
+        if run.suspended_at is None:
+            return
+        since, until = self.day_of(run.suspended_at), self.day_of(at)
+        # Every day of the suspension after the day it began, through the day it ended,
+        # is given back: the same "from the day after" rule the clocks count by.
+        run.extension += max(0, self.days_between(since, until, run.kind))
+        run.suspended_at = None
+        run.left_at_suspension = None
+        due, provisional = self.deadline(run.start_day, _limit(run), run.extension)
+        crossed = run.kind is DayKind.WORKING and touches_unconfirmed(self.calendar, since, until)
+        run.due_day = due
+        run.provisional = run.provisional or provisional or crossed
+
+    def _stop(self, case: CaseClocks, clock: ClockName, at: datetime, by: str) -> None:
+        run = case.running(clock)
+        if run is None:
+            return
+        self._end_suspension(run, at)
+        stop_day = self.day_of(at)
+        run.stopped_at = at
+        run.stopped_by = by
+        # Met means stopped by the due moment, whatever stopped it.
+        run.met = stop_day <= run.due_day
+        run.used_days = max(0, self.days_between(run.start_day, stop_day, run.kind) - run.extension)
+        setattr(case, f"{clock.value}_met", run.met)
+
+    # ----- asking at a moment ---------------------------------------------------
+
+    def status(self, *, due_day: date, kind: DayKind, as_of: datetime,
+               suspended_at: datetime | None = None,
+               left_at_suspension: int | None = None) -> ClockStatus:
+        """A running clock as of `as_of`: due, working days left, overdue, due soon.
+
+        A suspended clock does not run: its working days left stay as they were when it
+        was suspended, and its due day is shown as it would be if resumed at `as_of`.
+        """
+        today = self.day_of(as_of)
+        if suspended_at is not None and suspended_at <= as_of:
+            since = self.day_of(suspended_at)
+            due = due_day
+            if today > since:
+                due = self.add_days(due_day, self.days_between(since, today, kind), kind)
+            if left_at_suspension is None:
+                left_at_suspension = working_days_left(self.calendar, since, due_day)
+            left = left_at_suspension
+            overdue = left < 0
+            return ClockStatus(due=due, due_at=self.end_of(due), working_days_left=left,
+                               overdue=overdue,
+                               due_soon=not overdue and left <= DUE_SOON_DAYS, suspended=True)
+        left = working_days_left(self.calendar, today, due_day)
+        overdue = today > due_day
+        return ClockStatus(due=due_day, due_at=self.end_of(due_day), working_days_left=left,
+                           overdue=overdue, due_soon=not overdue and left <= DUE_SOON_DAYS,
+                           suspended=False)
+
+    def due_soon_before(self, as_of: datetime) -> date:
+        """Running clocks due before this day, and not yet late, are due soon.
+
+        With `left = working days in (today, due]`, left <= 2 exactly when the due day
+        comes before the third working day after today; stores filter on this bound.
+        """
+        return self.calendar.add_working_days(self.day_of(as_of), DUE_SOON_DAYS + 1)
+
+
+def _limit(run: ClockRun) -> TimeLimit:
+    return TimeLimit(run.length, run.kind)
+
+
+def _stops(*clocks: ClockName, by: str) -> Any:
+    def handle(keeper: Timekeeper, case: CaseClocks, event: Any, at: datetime) -> None:
+        for clock in clocks:
+            keeper._stop(case, clock, at, by)
+    return handle
+
+
+_HANDLERS: dict[str, Any] = {
+    "Transferred": Timekeeper._transferred,
+    "Accepted": Timekeeper._accepted,
+    "Rejected": _stops(ClockName.ACCEPTANCE, by="rejected"),
+    "MediatorAssigned": Timekeeper._assigned,
+    "MediatorReassigned": Timekeeper._assigned,
+    "ClockSuspended": Timekeeper._suspended,
+    "ClockResumed": Timekeeper._resumed,
+    "Resolved": _stops(ClockName.MEDIATION, by="resolved"),
+    "Terminated": Timekeeper._terminated,
+    "TerminationNoticeRecorded": _stops(ClockName.NOTICE, by="notice_recorded"),
+    # Escalating a terminated case sends it on: its notice can no longer be recorded.
+    "Escalated": _stops(ClockName.MEDIATION, ClockName.NOTICE, by="escalated"),
+    "Withdrawn": _stops(ClockName.ACCEPTANCE, ClockName.MEDIATION, by="withdrawn"),
+}

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 
 from adapters.settings import Settings
 
@@ -33,7 +33,7 @@ def with_cipher_key(settings: Settings) -> Settings:
     if settings.is_postgres:
         raise MissingCipherKey(
             "COMPLAINTS_CIPHER_KEY is required with PostgreSQL: personal data is encrypted "
-            "at rest. Create one with: python -c \"from eventsourcing.cipher import AESCipher; "
+            "at rest. Create one with: python -c \"from eventsourcing.cryptography import AESCipher; "
             "print(AESCipher.create_key(32))\""
         )
     path = key_file_for(settings)

@@ -10,6 +10,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./complaints.db"
+# Working days the holiday library does not know yet, and the confirmed years (SPEC §3).
+DEFAULT_CALENDAR_OVERRIDES = Path(__file__).resolve().parent / "data" / "calendar_overrides.toml"
 
 
 class Settings(BaseSettings):
@@ -23,7 +25,11 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     cipher_key: str | None = Field(default=None, repr=False)
     secret_key: str | None = Field(default=None, repr=False)
+    # Minutes a bearer token stays valid; a changed role or password counts from the next one.
+    token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     timezone: str = "Asia/Shanghai"
+    # After changing this file, rebuild the timeliness view: every deadline is recomputed.
+    calendar_overrides: Path = DEFAULT_CALENDAR_OVERRIDES
     # Views follow the store inside the serving process unless a worker runs them.
     projections_in_process: bool = True
 
@@ -87,6 +93,6 @@ class Settings(BaseSettings):
                 "POSTGRES_LOCK_TIMEOUT": "5",
             }
         if self.cipher_key:
-            env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
+            env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
             env["CIPHER_KEY"] = self.cipher_key
         return env

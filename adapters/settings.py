@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     # After changing this file, rebuild the timeliness view: every deadline is recomputed.
     calendar_overrides: Path = DEFAULT_CALENDAR_OVERRIDES
+    # The credit penalty rules file (None: the shipped SPEC §4 defaults). After changing
+    # it, rebuild the credit_ledger view: every ledger is recomputed from the history.
+    credit_rules: Path | None = None
     # Views follow the store inside the serving process unless a worker runs them.
     projections_in_process: bool = True
 

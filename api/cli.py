@@ -14,12 +14,18 @@ from rich.table import Table
 from adapters.demo_data import DemoFactory
 from adapters.settings import Settings
 from api.bootstrap import Wiring, wire
+from api.cli_audit import audit_app
+from api.cli_serve import serve
+from api.cli_users import users_app
 
 app = typer.Typer(help="Consumer complaint desk (12315 model).", no_args_is_help=True)
 projections_app = typer.Typer(help="Build and follow the read views.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
 app.add_typer(demo_app, name="demo")
+app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="user")
+app.command("serve")(serve)
 
 console = Console()
 

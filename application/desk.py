@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from uuid import UUID
@@ -22,7 +23,12 @@ from application.audit import (
     stored_state_of,
     verify_grouped,
 )
-from application.errors import ComplaintNotFound, ConcurrentUpdate, VersionMismatch
+from application.errors import (
+    ComplaintNotFound,
+    ConcurrentUpdate,
+    IdempotencyKeyReused,
+    VersionMismatch,
+)
 from application.views import ComplaintDetails, HistoryItem
 from domain.complaint import Complaint, complaint_id_for
 from domain.intake import Intake
@@ -71,8 +77,9 @@ class ComplaintDesk(Application[UUID]):
         except ConcurrentUpdate:
             if idempotency_key is None:
                 raise
-            existing = complaint_id_for(idempotency_key, actor.username)
-            self._load(existing)  # the first filing; a missing one means a real collision
+            first = self._load(complaint_id_for(idempotency_key, actor.username))
+            if not _same_filing(first, intake):
+                raise IdempotencyKeyReused(idempotency_key) from None
         return complaint.id
 
     def transfer(self, complaint_id: UUID, *, actor: Actor, to_office: str, note: str = "",
@@ -145,6 +152,20 @@ class ComplaintDesk(Application[UUID]):
     def record(self, *complaints: Complaint) -> None:
         """Store complaints whose histories were built elsewhere (imports, demo data)."""
         self._save(*complaints)
+
+    def void_credit_entry(self, entry_id: UUID, *, actor: Actor, reason: str) -> None:
+        """Credit repair: record that a supervisor voided one ledger entry, and why.
+
+        The void goes into the same log as the complaints (hash-chained like them), so
+        the credit ledger sees it in order and keeps it through every rebuild.
+        """
+        from domain.credit_repair import AlreadyVoided, CreditEntryVoid
+
+        void = CreditEntryVoid.void(entry_id, actor=actor, at=self.clock(), reason=reason)
+        try:
+            self._save(void)  # type: ignore[arg-type]
+        except ConcurrentUpdate:
+            raise AlreadyVoided(entry_id) from None
 
     # ----- queries ----------------------------------------------------------
 
@@ -229,6 +250,20 @@ class ComplaintDesk(Application[UUID]):
             object.__setattr__(event, HASH_FIELD, previous)
         complaint._chain_head = previous
         return events
+
+
+def _same_filing(first: Complaint, intake: Intake) -> bool:
+    """Whether a retry carries the same complaint (receipt time aside: it defaults to now)."""
+    data = asdict(intake)
+    return (
+        first.consumer == data["consumer"] and first.business == data["business"]
+        and (first.channel, first.category, first.industry, first.office)
+        == (intake.channel.value, intake.category.value, intake.industry.value, intake.office)
+        and (first.amount, first.description, first.request) == (
+            intake.amount, intake.description, intake.request)
+        and first.incident_date == (intake.incident_date.isoformat() if intake.incident_date
+                                    else None)
+    )
 
 
 class _DateAsISO(Transcoding):

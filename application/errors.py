@@ -30,3 +30,14 @@ class VersionMismatch(DomainError):
         )
         self.expected = expected
         self.current = current
+
+
+class IdempotencyKeyReused(DomainError):
+    """A retry's key names an earlier filing with different content."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"Idempotency-Key {key!r} was already used for a different complaint; "
+            "use a new key for a new complaint"
+        )
+        self.key = key

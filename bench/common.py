@@ -30,8 +30,30 @@ POSTGRES_URL = os.environ.get(
 BACKENDS = ("sqlite", "postgres")
 
 _RUN = uuid.uuid4().hex[:8]
-_TMP = Path(tempfile.mkdtemp(prefix=f"bench_{_RUN}_"))
+_TMP: list[Path] = []  # made on first use, so runs without SQLite leave nothing behind
 _SCHEMAS: list[str] = []
+
+
+_CIPHER_KEY: list[str] = []
+
+
+def settings_for(url: str, *, cipher: bool = True) -> Any:
+    """Settings for a benchmark store: one cipher key per run, as production would have.
+
+    PostgreSQL refuses to start without a key (adapters.keys), and on SQLite a given
+    key keeps the desk from writing a key file beside the database.
+    """
+    from adapters.settings import Settings
+
+    if not cipher:
+        return Settings(database_url=url, cipher_key=None)
+    if not _CIPHER_KEY:
+        from eventsourcing.cryptography import AESCipher
+
+        # A child process measuring a store its parent seeded is handed the same key.
+        _CIPHER_KEY.append(os.environ.get("BENCH_CIPHER_KEY")
+                           or AESCipher.create_key(num_bytes=32))
+    return Settings(database_url=url, cipher_key=_CIPHER_KEY[0])
 
 
 def backends(choice: str) -> list[str]:
@@ -42,7 +64,9 @@ def backends(choice: str) -> list[str]:
 def fresh_store(backend: str, label: str) -> Iterator[str]:
     """A `database_url` for Settings naming an empty store, removed afterwards."""
     if backend == "sqlite":
-        folder = _TMP / label
+        if not _TMP:
+            _TMP.append(Path(tempfile.mkdtemp(prefix=f"bench_{_RUN}_")))
+        folder = _TMP[0] / label
         folder.mkdir(parents=True, exist_ok=False)
         try:
             yield f"sqlite:///{folder}/complaints.db"
@@ -77,7 +101,8 @@ def _clean_up() -> None:
             drop_schema(schema)
         except Exception as error:  # report, never hide, a schema left behind
             print(f"warning: could not drop schema {schema}: {error}", file=sys.stderr)
-    shutil.rmtree(_TMP, ignore_errors=True)
+    for folder in _TMP:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ----- a realistic filing ---------------------------------------------------
@@ -156,6 +181,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+def load() -> str:
+    """The 1-minute load average against the cores: above ~1 per core, figures are noisy."""
+    one, _, _ = os.getloadavg()
+    return f"{one:.1f}/{os.cpu_count()}"
+
+
 def machine() -> str:
     import platform
 
@@ -164,4 +195,4 @@ def machine() -> str:
     from importlib.metadata import version
 
     return (f"python {platform.python_version()}, eventsourcing {version('eventsourcing')}, "
-            f"SQLAlchemy {sqlalchemy.__version__}, {os.cpu_count()} CPUs")
+            f"SQLAlchemy {sqlalchemy.__version__}, {os.cpu_count()} CPUs, load {load()}")

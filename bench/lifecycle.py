@@ -3,26 +3,33 @@
     python -m bench.lifecycle [--complaints N] [--backend sqlite|postgres|both] [--rounds 3]
 
 Each complaint is filed, accepted, assigned a mediator, given a note and resolved:
-five commands, five events (or five committed row writes for CRUD). Three ways run
-side by side in one process, interleaved (the order rotates every round), each round
-on a fresh store, and the median of the rounds is reported:
+five commands, five events (or five committed row writes for CRUD). Four ways run
+side by side in one process, each on a fresh store of its own, all open at once and
+taking turns in slices of 10 lifecycles (the order rotating), so a burst of load on a
+shared machine hits them alike; 10 untimed lifecycles each first. Three such rounds,
+each on fresh stores; the median of the rounds is reported:
 
 - ours: `ComplaintDesk` from `api.bootstrap.wire`, the body parsed by `Intake.parse`,
   operator op1 files, accepts and assigns; mediator med1 (assigned) notes and resolves.
   Every command loads the complaint, asks the lifecycle table and the permissions,
-  and saves.
+  stamps the hash chain and saves; there are no view listeners (views are not run).
 - bare: a minimal `eventsourcing.domain.Aggregate` with `@event` methods carrying a
   similar payload in a plain `eventsourcing.application.Application`; every command
-  loads, mutates and saves, with no validation, table or permission checks. Same
-  persistence env (`Settings.to_eventsourcing_env()`): `eventsourcing.sqlite` on a
-  fresh file, `eventsourcing.postgres` with `POSTGRES_ENABLE_DB_FUNCTIONS=y` on a
-  fresh schema.
+  loads (`repository.get`), mutates and saves, with no validation, table, permission
+  checks or hash chain. Same persistence env, from the same `Settings.to_eventsourcing_env()`:
+  `eventsourcing.sqlite` on a fresh file, `eventsourcing.postgres` with
+  `POSTGRES_ENABLE_DB_FUNCTIONS=y` on a fresh schema, and the same AES cipher key the
+  desk gets (the desk encrypts events at rest; PostgreSQL refuses to start without a key).
+- plain: the bare aggregate again without the cipher, shown only to price encryption.
 - crud: the naive alternative, a SQLAlchemy ORM `complaints` row updated in place,
-  one session and one commit per command, the body parsed by `Intake.parse` too.
-  SQLite runs in WAL with the default synchronous=FULL, the durability
+  one session and one commit per command, the body parsed by `Intake.parse` too, no
+  encryption. SQLite runs in WAL with the default synchronous=FULL, the durability
   `eventsourcing.sqlite` uses.
 
 Rates are events (or row writes) per second; compare only within one run, as ratios.
+The client CPU per event (this process only, not the database server) is printed too:
+when other work on the machine makes commits slow, waiting dominates every variant and
+the rate ratios drift towards 1, while the CPU figures still show what our code adds.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -44,43 +52,33 @@ if __package__ in (None, ""):  # run as a script: make `bench` and the project i
 from bench.alternatives import BareDesk, Case  # noqa: E402
 from bench.alternatives import CrudBase, CrudComplaint  # noqa: E402
 from bench.common import (  # noqa: E402
-    NOTE_TEXT, TERMS, Samples, actors, backends, filing_body, fresh_store, machine, table,
+    NOTE_TEXT, TERMS, Samples, actors, backends, filing_body, fresh_store, load, machine,
+    settings_for, table,
 )
 
 EVENTS_PER_LIFECYCLE = 5
 WARM_UP = 10
-DEFAULT_COMPLAINTS = 200
+SLICE = 10  # lifecycles a variant runs before the next takes its turn
+DEFAULT_COMPLAINTS = 250
 _BODIES = [filing_body(i) for i in range(12)]
 
 
 @dataclass
-class Run:
-    events: int
-    seconds: float
-    stored: int  # events (rows written) found afterwards: a check that the work was done
+class Runner:
+    """One variant on one store: `one(i)` runs lifecycle i, `stored()` counts what landed."""
 
-    @property
-    def rate(self) -> float:
-        return self.events / self.seconds
-
-
-def _timed(one: Callable[[int], None], n: int) -> float:
-    for i in range(WARM_UP):
-        one(i)
-    started = time.perf_counter()
-    for i in range(n):
-        one(i)
-    return time.perf_counter() - started
+    one: Callable[[int], None]
+    stored: Callable[[], int]
+    close: Callable[[], None]
 
 
 # ----- (a) ours ----------------------------------------------------------------
 
-def run_ours(url: str, n: int) -> Run:
-    from adapters.settings import Settings
+def open_ours(url: str) -> Runner:
     from api.bootstrap import wire
     from domain.intake import Intake
 
-    wiring = wire(Settings(database_url=url))
+    wiring = wire(settings_for(url))
     desk = wiring.desk
     operator, mediator = actors()
 
@@ -93,20 +91,13 @@ def run_ours(url: str, n: int) -> Run:
         desk.resolve(complaint_id, actor=mediator, outcome="refund", amount_recovered="1299.00",
                      terms=TERMS)
 
-    try:
-        seconds = _timed(one, n)
-        stored = desk.recorder.max_notification_id() or 0
-    finally:
-        wiring.close()
-    return Run(EVENTS_PER_LIFECYCLE * n, seconds, stored)
+    return Runner(one, lambda: desk.recorder.max_notification_id() or 0, wiring.close)
 
 
 # ----- (b) a bare eventsourcing aggregate -----------------------------------------
 
-def run_bare(url: str, n: int) -> Run:
-    from adapters.settings import Settings
-
-    app = BareDesk(Settings(database_url=url).to_eventsourcing_env())
+def open_bare(url: str, *, cipher: bool = True) -> Runner:
+    app = BareDesk(settings_for(url, cipher=cipher).to_eventsourcing_env())
     op = {"username": "op1", "role": "operator"}
     med = {"username": "med1", "role": "mediator"}
 
@@ -134,12 +125,7 @@ def run_bare(url: str, n: int) -> Run:
         command(case.id, "resolve", actor=med, state="resolved", outcome="refund",
                 amount_recovered=Decimal("1299.00"), terms=TERMS)
 
-    try:
-        seconds = _timed(one, n)
-        stored = app.recorder.max_notification_id() or 0
-    finally:
-        app.close()
-    return Run(EVENTS_PER_LIFECYCLE * n, seconds, stored)
+    return Runner(one, lambda: app.recorder.max_notification_id() or 0, app.close)
 
 
 # ----- (c) naive CRUD ------------------------------------------------------------
@@ -147,9 +133,7 @@ def run_bare(url: str, n: int) -> Run:
 def _crud_engine(url: str) -> Any:
     from sqlalchemy import create_engine, event
 
-    from adapters.settings import Settings
-
-    settings = Settings(database_url=url)
+    settings = settings_for(url, cipher=False)
     if not settings.is_postgres:
         engine = create_engine(settings.sqlalchemy_url())
 
@@ -164,15 +148,15 @@ def _crud_engine(url: str) -> Any:
     )
 
 
-def run_crud(url: str, n: int) -> Run:
+def open_crud(url: str) -> Runner:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
     from domain.intake import Intake
 
-    metadata, model = CrudBase.metadata, CrudComplaint
+    model = CrudComplaint
     engine = _crud_engine(url)
-    metadata.create_all(engine)
+    CrudBase.metadata.create_all(engine)
 
     def command(complaint_id: str, by: str, **changes: Any) -> None:
         with Session(engine) as session, session.begin():
@@ -207,67 +191,102 @@ def run_crud(url: str, n: int) -> Run:
         command(complaint_id, "med1", state="resolved", outcome="refund",
                 amount_recovered=Decimal("1299.00"), terms=TERMS)
 
-    try:
-        seconds = _timed(one, n)
+    def stored() -> int:
         with engine.connect() as db:
-            stored = EVENTS_PER_LIFECYCLE * db.scalar(
+            return EVENTS_PER_LIFECYCLE * int(db.scalar(
                 select(func.count()).select_from(model).where(model.state == "resolved")
-            )
-    finally:
-        engine.dispose()
-    return Run(EVENTS_PER_LIFECYCLE * n, seconds, stored)
+            ) or 0)
+
+    return Runner(one, stored, engine.dispose)
 
 
-VARIANTS: dict[str, Callable[[str, int], Run]] = {
-    "ours": run_ours,
-    "bare": run_bare,
-    "crud": run_crud,
+VARIANTS: dict[str, Callable[[str], Runner]] = {
+    "ours": open_ours,
+    "bare": open_bare,
+    "crud": open_crud,
+    "plain": lambda url: open_bare(url, cipher=False),
 }
 LABELS = {
     "ours": "ours: ComplaintDesk",
     "bare": "bare eventsourcing Aggregate",
     "crud": "naive CRUD (SQLAlchemy ORM)",
+    "plain": "bare, events not encrypted",
 }
+
+
+def run_round(backend: str, n: int, r: int, names: list[str]) -> dict[str, tuple[float, float]]:
+    """Every variant on a fresh store of its own, all open at once, taking turns in
+    slices of SLICE lifecycles (order rotating), so each samples the same moments of
+    a busy machine. Returns (events/s, client CPU µs per event) per variant."""
+    elapsed = dict.fromkeys(names, 0.0)
+    cpu = dict.fromkeys(names, 0.0)
+    with ExitStack() as stack:
+        runners = {}
+        for name in names:
+            url = stack.enter_context(fresh_store(backend, f"{name}_r{r}"))
+            runners[name] = VARIANTS[name](url)
+            stack.callback(runners[name].close)
+        for name in names:
+            for i in range(WARM_UP):
+                runners[name].one(i)
+        for turn, start in enumerate(range(0, n, SLICE)):
+            shift = (turn + r) % len(names)
+            for name in names[shift:] + names[:shift]:
+                one = runners[name].one
+                started, cpu_started = time.perf_counter(), time.process_time()
+                for i in range(start, min(start + SLICE, n)):
+                    one(i)
+                elapsed[name] += time.perf_counter() - started
+                cpu[name] += time.process_time() - cpu_started
+        for name in names:
+            stored = runners[name].stored()
+            expected = EVENTS_PER_LIFECYCLE * (n + WARM_UP)
+            if stored != expected:
+                raise AssertionError(f"{name}: {stored} events stored, expected {expected}")
+    events = EVENTS_PER_LIFECYCLE * n
+    return {name: (events / elapsed[name], cpu[name] / events * 1e6) for name in names}
 
 
 def measure(backend: str, n: int, rounds: int, *, verbose: bool = True) -> dict[str, Any]:
     """Median events/s per variant, with per-round ratios, on one backend."""
     names = list(VARIANTS)
     rates: dict[str, list[float]] = {name: [] for name in names}
+    cpus: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):
-        order = names[r % len(names):] + names[:r % len(names)]
-        for name in order:
-            with fresh_store(backend, f"{name}_r{r}") as url:
-                run = VARIANTS[name](url, n)
-            expected = run.events + EVENTS_PER_LIFECYCLE * WARM_UP
-            if run.stored != expected:
-                raise AssertionError(f"{name}: {run.stored} stored, expected {expected}")
-            rates[name].append(run.rate)
-            if verbose:
-                print(f"  round {r + 1} {backend:8} {name:4}: {run.rate:8,.0f} events/s "
-                      f"({run.events} in {run.seconds:.2f} s)", flush=True)
+        found = run_round(backend, n, r, names)
+        for name in names:
+            rates[name].append(found[name][0])
+            cpus[name].append(found[name][1])
+        if verbose:
+            print(f"  round {r + 1} {backend:8} " + "  ".join(
+                f"{name} {found[name][0]:,.0f}" for name in names) + f" events/s  (load {load()})",
+                flush=True)
     samples = {name: Samples(values) for name, values in rates.items()}
     per_round = {
         name: Samples([a / b for a, b in zip(rates[name], rates["bare"], strict=True)])
         for name in names
     }
-    return {"samples": samples, "per_round": per_round}
+    cpu = {name: Samples(values) for name, values in cpus.items()}
+    return {"samples": samples, "per_round": per_round, "cpu": cpu}
 
 
 def report(backend: str, n: int, result: dict[str, Any]) -> str:
     samples: dict[str, Samples] = result["samples"]
     per_round: dict[str, Samples] = result["per_round"]
+    cpu: dict[str, Samples] = result["cpu"]
     bare = samples["bare"].median
     rows = []
     for name, sample in samples.items():
         rows.append([
             LABELS[name], f"{sample.median:,.0f}", sample.spread(),
             f"{sample.median / bare:.2f}", f"{per_round[name].median:.2f}",
+            f"{cpu[name].median:,.0f}", f"{cpu['bare'].median / cpu[name].median:.2f}",
         ])
     head = (f"{backend}: {n} lifecycles x {EVENTS_PER_LIFECYCLE} commands, "
             f"median of {len(samples['bare'].values)} interleaved rounds")
     return head + "\n" + table(
-        ["variant", "events/s", "rounds", "÷ bare", "÷ bare per round (median)"], rows
+        ["variant", "events/s", "rounds", "÷ bare", "÷ bare per round",
+         "client CPU µs/event", "bare CPU ÷ this"], rows,
     )
 
 

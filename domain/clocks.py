@@ -1,10 +1,11 @@
 """Which clocks run for a complaint, read from its events (SPEC §3).
 
-| clock      | starts                                   | length (from the text in force that day) | stops                               |
-|------------|------------------------------------------|------------------------------------------|-------------------------------------|
-| acceptance | receipt; again at every transfer          | `Regulation.acceptance`                  | accept, reject, withdraw (transfer) |
-| mediation  | acceptance                               | `Regulation.mediation` + days suspended  | resolve, terminate, escalate, withdraw |
-| notice     | termination                              | `Regulation.termination_notice`          | notice recorded (or escalation)     |
+- acceptance: starts at receipt, and again at every transfer (the receiving office
+  gets a whole period); stops at accept, reject or withdraw.
+- mediation: starts at acceptance; extended by the days it was suspended; stops at
+  resolve, terminate, escalate or withdraw.
+- notice: starts at termination; stops when the notice is recorded (or the case is
+  escalated, after which no notice can be recorded).
 
 A clock's length comes from the regulation in force on the local day it starts: the
 text recorded on the event where there is one (Filed, Accepted), else the text in
@@ -48,7 +49,7 @@ _TERMINAL = frozenset(state.value for state in TERMINAL_STATES)
 class ClockRun:
     """One run of one clock: started once, stopped at most once, extended by suspensions."""
 
-    seq: int
+    seq: int  # the version of the complaint event that started it
     clock: ClockName
     regulation: str
     kind: DayKind
@@ -85,13 +86,24 @@ class CaseClocks:
     received_day: date
     closed_at: datetime | None = None
     handling_days: int | None = None
-    acceptance_met: bool | None = None
-    mediation_met: bool | None = None
-    notice_met: bool | None = None
-    next_seq: int = 1
     # The runs this fold knows about: every run in a full replay, the running ones
-    # (plus any started or stopped since) when a projection loads a case between pages.
+    # (plus any started or stopped since) when a projection resumes a case between pages.
     runs: list[ClockRun] = field(default_factory=list)
+
+    @classmethod
+    def resume(cls, id: str, *, received_at: datetime, received_day: date,
+               running: list[ClockRun]) -> CaseClocks:
+        """A case picked up from its running clocks alone, as a projection stores them.
+
+        Office and mediator are the running clock's; a running notice clock means the
+        case was terminated (closed) when that clock started.
+        """
+        last = running[-1]
+        notice = last if last.clock is ClockName.NOTICE else None
+        return cls(id=id, office=last.office, mediator=last.mediator,
+                   state="terminated" if notice else "open", received_at=received_at,
+                   received_day=received_day, closed_at=notice.started_at if notice else None,
+                   runs=list(running))
 
     def running(self, clock: ClockName) -> ClockRun | None:
         for run in reversed(self.runs):
@@ -104,6 +116,11 @@ class CaseClocks:
             if run.clock is clock:
                 return run
         return None
+
+    def met(self, clock: ClockName) -> bool | None:
+        """Whether the latest run of that clock was met (None while it runs, or never ran)."""
+        run = self.latest(clock)
+        return None if run is None else run.met
 
 
 @dataclass(frozen=True)
@@ -170,22 +187,26 @@ class Timekeeper:
             id=str(event.originator_id), office=event.office, mediator=None, state="filed",
             received_at=received_at, received_day=self.day_of(received_at),
         )
-        self._start(case, ClockName.ACCEPTANCE, by_id(event.regulation, self.texts), received_at)
+        self._start(case, ClockName.ACCEPTANCE, by_id(event.regulation, self.texts), received_at,
+                    event.originator_version)
         return case
 
+    @staticmethod
+    def concerns(event: Any) -> bool:
+        """Whether the event can change a clock (notes and ratings never do)."""
+        return type(event).__name__ in _HANDLERS
+
     def apply(self, case: CaseClocks, event: Any) -> None:
-        kind = type(event).__name__
+        handler = _HANDLERS.get(type(event).__name__)
+        if handler is None:
+            return
         at: datetime = event.at
-        handler = _HANDLERS.get(kind)
-        if handler is not None:
-            handler(self, case, event, at)
-        state = getattr(event, "state", None)
-        if state is not None:
-            case.state = str(state)
-            if case.state in _TERMINAL and case.closed_at is None:
-                case.closed_at = at
-                case.handling_days = self.calendar.working_days_between(
-                    case.received_day, self.day_of(at))
+        handler(self, case, event, at)
+        case.state = str(event.state)
+        if case.state in _TERMINAL and case.closed_at is None:
+            case.closed_at = at
+            case.handling_days = self.calendar.working_days_between(
+                case.received_day, self.day_of(at))
 
     def _transferred(self, case: CaseClocks, event: Any, at: datetime) -> None:
         # The receiving office gets a whole new acceptance period from the transfer.
@@ -194,11 +215,12 @@ class Timekeeper:
         for run in case.runs:
             if run.running:
                 run.office = case.office
-        self._start(case, ClockName.ACCEPTANCE, self._in_force(at), at)
+        self._start(case, ClockName.ACCEPTANCE, self._in_force(at), at, event.originator_version)
 
     def _accepted(self, case: CaseClocks, event: Any, at: datetime) -> None:
         self._stop(case, ClockName.ACCEPTANCE, at, "accepted")
-        self._start(case, ClockName.MEDIATION, by_id(event.regulation, self.texts), at)
+        self._start(case, ClockName.MEDIATION, by_id(event.regulation, self.texts), at,
+                    event.originator_version)
 
     def _assigned(self, case: CaseClocks, event: Any, at: datetime) -> None:
         case.mediator = event.mediator
@@ -221,23 +243,23 @@ class Timekeeper:
 
     def _terminated(self, case: CaseClocks, event: Any, at: datetime) -> None:
         self._stop(case, ClockName.MEDIATION, at, "terminated")
-        self._start(case, ClockName.NOTICE, self._in_force(at), at)
+        self._start(case, ClockName.NOTICE, self._in_force(at), at, event.originator_version)
 
     # ----- starting and stopping ------------------------------------------------
 
     def _in_force(self, at: datetime) -> Regulation:
         return in_force(self.day_of(at), self.texts)
 
-    def _start(self, case: CaseClocks, clock: ClockName, text: Regulation, at: datetime) -> None:
+    def _start(self, case: CaseClocks, clock: ClockName, text: Regulation, at: datetime,
+               seq: int) -> None:
         limit: TimeLimit = getattr(text, _LIMIT_OF[clock])
         start = self.day_of(at)
         due, provisional = self.deadline(start, limit)
         case.runs.append(ClockRun(
-            seq=case.next_seq, clock=clock, regulation=text.id, kind=limit.kind,
+            seq=seq, clock=clock, regulation=text.id, kind=limit.kind,
             length=limit.days, started_at=at, start_day=start, office=case.office,
             mediator=case.mediator, due_day=due, provisional=provisional,
         ))
-        case.next_seq += 1
 
     def _end_suspension(self, run: ClockRun, at: datetime) -> None:
         if run.suspended_at is None:
@@ -264,7 +286,6 @@ class Timekeeper:
         # Met means stopped by the due moment, whatever stopped it.
         run.met = stop_day <= run.due_day
         run.used_days = max(0, self.days_between(run.start_day, stop_day, run.kind) - run.extension)
-        setattr(case, f"{clock.value}_met", run.met)
 
     # ----- asking at a moment ---------------------------------------------------
 

@@ -9,7 +9,6 @@ money as Decimal, moments as datetimes) so stored history never depends on class
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -27,6 +26,7 @@ from domain.vocabulary import (
     NoteKind,
     Outcome,
     RejectReason,
+    Role,
     State,
     SuspendReason,
     TerminateReason,
@@ -59,7 +59,7 @@ class Complaint(Aggregate):
     ) -> Complaint:
         check_permitted(None, "file", actor)
         regulation = in_force(intake.received_at.astimezone(tz).date())
-        data = asdict(intake)
+        consumer, business = intake.consumer, intake.business
         return cls._create(
             cls.Filed,
             id=complaint_id_for(idempotency_key, actor.username),
@@ -67,8 +67,10 @@ class Complaint(Aggregate):
             at=at,
             channel=intake.channel.value,
             received_at=intake.received_at,
-            consumer=data["consumer"],
-            business=data["business"],
+            consumer={"name": consumer.name, "phone": consumer.phone,
+                      "address": consumer.address, "id_number": consumer.id_number},
+            business={"name": business.name, "uscc": business.uscc,
+                      "address": business.address, "platform": business.platform},
             category=intake.category.value,
             industry=intake.industry.value,
             incident_date=intake.incident_date.isoformat() if intake.incident_date else None,
@@ -154,6 +156,9 @@ class Complaint(Aggregate):
     def _decide(self, command: str, actor: Actor, **args: Any) -> str:
         if not role_may_ever(command, actor.role):
             raise NotPermitted(command, f"the {actor.role.value} role may not do this")
+        if actor.role is Role.MEDIATOR and self.mediator not in (None, actor.username):
+            # Told before the state, so a case that is not theirs reveals nothing.
+            raise NotPermitted(command, "only the mediator assigned to this case may do this")
         state = lifecycle.decide(self, command, **args)
         check_permitted(self, command, actor)
         return state.value

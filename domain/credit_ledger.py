@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from hashlib import sha1
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -24,28 +25,38 @@ PENALTY = "penalty"
 CANCELLATION = "cancellation"
 
 _ENTRY_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaint-desk:credit-entry")
+_NAMESPACE_BYTES = _ENTRY_NAMESPACE.bytes
 
 
 def entry_id_for(complaint_id: UUID | str, version: int, rule_id: str,
-                 cancels: UUID | str | None = None) -> UUID:
-    """Same complaint event and rule, same id: on every rebuild and in every what-if."""
+                 cancels: UUID | str | None = None) -> str:
+    """Same complaint event and rule, same id: on every rebuild and in every what-if.
+
+    The id is the text of a name-based UUID (version 5): `uuid5(namespace, name)`,
+    spelt out here because a what-if makes one per entry over the whole history and
+    building UUID objects costs three times as much.
+    """
     name = f"{complaint_id}/{version}/{rule_id}"
     if cancels is not None:
         name += f"/cancels/{cancels}"
-    return uuid5(_ENTRY_NAMESPACE, name)
+    digest = bytearray(sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    id: UUID
-    complaint_id: UUID
+    id: str  # a UUID's text, from `entry_id_for`
+    complaint_id: UUID | str
     version: int
     rule: str
     kind: str  # PENALTY or CANCELLATION
     points: int  # negative for a cancellation
     effective: date
     expires: date  # the first day it no longer counts
-    cancels: UUID | None = None
+    cancels: str | None = None  # the id of the entry a cancellation cancels
 
     def in_force(self, on: date) -> bool:
         return self.effective <= on < self.expires
@@ -84,9 +95,11 @@ def entries_for(rules: CreditRules, event: Any, *, on: date,
 
 def still_open(rules: CreditRules, open_entries: Iterable[Entry], made: Iterable[Entry]) -> list[Entry]:
     """The complaint's open cancellable penalties once `made` is added to its ledger."""
-    made = list(made)
-    cancelled = {entry.cancels for entry in made if entry.kind == CANCELLATION}
     cancellable = rules.cancellable
+    made = [entry for entry in made if entry.kind == CANCELLATION or entry.rule in cancellable]
+    if not made:
+        return list(open_entries)
+    cancelled = {entry.cancels for entry in made if entry.kind == CANCELLATION}
     return [
         entry for entry in (*open_entries, *made)
         if entry.kind == PENALTY and entry.rule in cancellable and entry.id not in cancelled

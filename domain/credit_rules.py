@@ -73,6 +73,8 @@ class Rule:
 
     def matches(self, event: Any) -> bool:
         """Whether this event (already known to be of the trigger type) earns the points."""
+        if not self.when and not self.unless:
+            return True
         return all(getattr(event, name, None) in allowed for name, allowed in self.when) and \
             not any(getattr(event, name, None) in barred for name, barred in self.unless)
 
@@ -94,6 +96,9 @@ class CreditRules:
                 cancelling[name] = (*cancelling.get(name, ()), rule)
         object.__setattr__(self, "_triggered", triggered)
         object.__setattr__(self, "_cancelling", cancelling)
+        object.__setattr__(self, "_names", frozenset(triggered) | frozenset(cancelling))
+        object.__setattr__(self, "_cancellable",
+                           frozenset(rule.id for rule in self.rules if rule.cancelled_by))
 
     def triggered_by(self, event_name: str) -> tuple[Rule, ...]:
         return self._triggered.get(event_name, ())  # type: ignore[attr-defined, no-any-return]
@@ -105,11 +110,12 @@ class CreditRules:
     @property
     def event_names(self) -> frozenset[str]:
         """Every complaint event type that can make or cancel an entry under these rules."""
-        return frozenset(self._triggered) | frozenset(self._cancelling)  # type: ignore[attr-defined]
+        return self._names  # type: ignore[attr-defined, no-any-return]
 
     @property
     def cancellable(self) -> frozenset[str]:
-        return frozenset(rule.id for rule in self.rules if rule.cancelled_by)
+        """The ids of rules whose entries a later event can cancel."""
+        return self._cancellable  # type: ignore[attr-defined, no-any-return]
 
     def grade_for(self, points: int) -> Grade:
         return self.grades.grade_for(points)

@@ -63,12 +63,15 @@ class YearTableCalendar(ABC):
         self._years = {}
 
     def _year(self, year: int) -> tuple[list[int], frozenset[int]]:
-        found = self._years.get(year)
+        # `forget` swaps in a new dict: a table computed from older data while it does so
+        # lands in the old dict and is dropped with it.
+        years = self._years
+        found = years.get(year)
         if found is None:
             table = sorted({day.toordinal() for day in self._working_days_of(year)
                             if day.year == year})
             found = (table, frozenset(table))
-            self._years[year] = found
+            years[year] = found
         return found
 
     def _table(self, year: int) -> list[int]:

@@ -11,7 +11,12 @@ import pytest
 
 from adapters.settings import Settings
 from api.bootstrap import wire
-from application.errors import ComplaintNotFound, ConcurrentUpdate, VersionMismatch
+from application.errors import (
+    ComplaintNotFound,
+    ConcurrentUpdate,
+    IdempotencyKeyReused,
+    VersionMismatch,
+)
 from domain.errors import CommandNotAllowed, InvalidValue, NotPermitted
 from domain.permissions import Actor
 from domain.vocabulary import Role
@@ -168,8 +173,11 @@ def test_an_if_match_on_an_old_version_is_refused(wiring, clock):
 def test_filing_again_with_the_same_idempotency_key_returns_the_first_complaint(wiring, clock):
     desk = wiring.desk
     first = desk.file(an_intake(clock()), actor=operator, idempotency_key="call-778")
-    retry = desk.file(an_intake(clock(), request="另一个请求"), actor=operator,
-                      idempotency_key="call-778")
+    clock.advance(seconds=30)  # the retry arrives later; receipt time defaults to now
+    retry = desk.file(an_intake(clock()), actor=operator, idempotency_key="call-778")
+    with pytest.raises(IdempotencyKeyReused):
+        desk.file(an_intake(clock(), request="另一个请求"), actor=operator,
+                  idempotency_key="call-778")
     other_operator = desk.file(an_intake(clock()), actor=Actor("op02", Role.OPERATOR),
                                idempotency_key="call-778")
 

@@ -1,0 +1,94 @@
+"""The FastAPI application: routes under `/api/v1`, `/healthz`, `/metrics`, OpenAPI at `/docs`.
+
+`create_app(wiring)` serves a desk someone else opened and will close (tests, the
+`serve` command); `create_app(settings)` opens one on startup and closes it on shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from adapters.settings import Settings
+from api import errors
+from api.auth import Tokens, signing_key
+from api.bootstrap import Wiring, wire
+from api.deps import WiringDep
+from api.logging import configure as configure_logging
+from api.metrics import Metrics
+from api.middleware import MAX_BODY, RequestGuard
+from api.routes import API_PREFIX, routers
+
+
+def create_app(source: Wiring | Settings | None = None) -> FastAPI:
+    settings = source.settings if isinstance(source, Wiring) else (source or Settings())
+    # Refuse to start without a usable signing key (PostgreSQL needs a configured one).
+    tokens = Tokens(signing_key(settings), settings.token_minutes)
+    metrics = Metrics()
+    configure_logging()
+
+    def attach(app: FastAPI, wiring: Wiring) -> None:
+        app.state.wiring = wiring
+        metrics.watch(wiring)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if isinstance(source, Wiring):
+            yield
+            return
+        wiring = wire(settings, follow=True)
+        attach(app, wiring)
+        try:
+            yield
+        finally:
+            wiring.close()
+
+    app = FastAPI(
+        title="Consumer complaint desk",
+        version="1",
+        description="Complaint handling and mediation (12315 model). Sign in at "
+                    f"`{API_PREFIX}/auth/token`; errors are `application/problem+json`.",
+        lifespan=lifespan,
+    )
+    app.state.tokens = tokens
+    app.state.metrics = metrics
+    if isinstance(source, Wiring):
+        attach(app, source)
+    errors.install(app)
+    for router in routers():
+        app.include_router(router)
+    app.add_api_route("/healthz", healthz, methods=["GET"], tags=["operations"],
+                      responses=errors.documented(503))
+    app.add_api_route("/metrics", metrics_text, methods=["GET"], tags=["operations"],
+                      response_class=Response,
+                      responses={200: {"content": {metrics.content_type: {
+                          "schema": {"type": "string"}}}}})
+    app.add_middleware(RequestGuard, metrics=metrics, max_body=MAX_BODY)
+    _problem_documents(app)
+    return app
+
+
+def healthz(wiring: WiringDep) -> dict[str, Any]:
+    """Alive and able to read the store; how far each view trails it."""
+    lag = wiring.projections.lag()
+    return {"status": "ok", "events": wiring.projections.head(), "projection_lag": lag}
+
+
+async def metrics_text(request: Request) -> Response:
+    metrics: Metrics = request.app.state.metrics
+    return Response(metrics.render(), media_type=metrics.content_type)
+
+
+def _problem_documents(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = errors.problem_media_type_in(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,84 @@
+"""`complaints serve`: the HTTP API in one process, views following in a thread."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+
+from adapters.demo_data import MEDIATORS, OFFICES, OPERATORS, SUPERVISOR, DemoFactory
+from adapters.settings import Settings
+from api.auth import MissingSecretKey, signing_key
+from api.bootstrap import Wiring, wire
+from domain.vocabulary import Role
+
+console = Console()
+
+DEMO_USERS: tuple[tuple[str, Role, str | None], ...] = (
+    *((name, Role.OPERATOR, OFFICES[i % len(OFFICES)]) for i, name in enumerate(OPERATORS)),
+    *((name, Role.MEDIATOR, OFFICES[i % len(OFFICES)]) for i, name in enumerate(MEDIATORS)),
+    (SUPERVISOR, Role.SUPERVISOR, None),
+)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option(
+        help="Seed demo complaints and users on first start.")] = False,
+    demo_complaints: Annotated[int, typer.Option(min=1, max=100_000)] = 300,
+) -> None:
+    """Serve the API (OpenAPI at /docs, /healthz, /metrics)."""
+    from api.app import create_app
+
+    settings = Settings()
+    try:
+        signing_key(settings)
+    except MissingSecretKey as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    wiring = wire(settings, follow=True)
+    try:
+        if demo:
+            seed_demo(wiring, demo_complaints)
+        # uvicorn's access log would print query strings (a search for a name); ours does not.
+        uvicorn.run(create_app(wiring), host=host, port=port, access_log=False,
+                    server_header=False)
+    finally:
+        wiring.close()
+
+
+def seed_demo(wiring: Wiring, complaints: int) -> None:
+    """Demo users and complaints, once: a store that already holds events is left alone."""
+    created = []
+    for username, role, office in DEMO_USERS:
+        if wiring.accounts.get(username) is None:
+            password = secrets.token_urlsafe(9)
+            wiring.accounts.add(username, role=role, password=password, office=office)
+            created.append((username, role.value, office or "", password))
+    if wiring.projections.head() == 0:
+        factory = DemoFactory(tz=wiring.settings.tz)
+        batch = []
+        with console.status(f"filing {complaints} demo complaints"):
+            for complaint in factory.complaints(complaints):
+                batch.append(complaint)
+                if len(batch) == 100:
+                    wiring.desk.record(*batch)
+                    batch = []
+            if batch:
+                wiring.desk.record(*batch)
+            wiring.projections.catch_up()
+        console.print(f"filed {complaints} demo complaints")
+    if created:
+        table = Table("username", "role", "office", "password",
+                      title="demo users (passwords are shown this once)")
+        for row in created:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        console.print("demo users exist already; reset a password with "
+                      "`complaints user passwd NAME`")

@@ -1,0 +1,24 @@
+"""HTTP routes under `/api/v1`: every module in this package that defines `router` is
+mounted by `api.app.create_app`, so a new area (timeliness.py, credit.py) is one new
+module here and nothing else; its router's prefix starts with `API_PREFIX`. Every route
+depends on `api.auth.current_user` unless it serves `/public/...` or `/auth/token`;
+a test walks every route to check.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from fastapi import APIRouter
+
+API_PREFIX = "/api/v1"
+
+
+def routers() -> list[APIRouter]:
+    found = []
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+        router = getattr(importlib.import_module(f"{__name__}.{module}"), "router", None)
+        if isinstance(router, APIRouter):
+            found.append(router)
+    return found

@@ -1,0 +1,327 @@
+"""What goes over the wire: request bodies in, views out, with SPEC §8's field names.
+
+Request models only shape the input (types, codes, lengths); the domain still checks
+every value once (`Intake.parse`, the aggregate's commands), so a bad value is a 422
+naming its field whichever layer notices it first.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from api.access import check_read
+from api.auth import User
+from application.listing import ComplaintSummary, ListFilter, SummaryPage
+from application.views import ComplaintDetails, HistoryItem
+from domain.errors import NotPermitted
+from domain.intake import Intake
+from domain.masking import mask_name, mask_phone
+from domain.vocabulary import (
+    Category, Channel, Forum, Industry, NoteKind, Outcome, RejectReason, State, SuspendReason,
+    TerminateReason,
+)
+
+Note = Field(default="", max_length=1000)
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+# ----- filing --------------------------------------------------------------------
+
+class ConsumerIn(In):
+    name: str = Field(max_length=50)
+    phone: str = Field(max_length=40, description="mainland mobile, or landline with area code")
+    address: str | None = Field(default=None, max_length=500)
+    id_number: str | None = Field(default=None, max_length=30)
+
+
+class BusinessIn(In):
+    name: str = Field(max_length=200)
+    uscc: str | None = Field(default=None, max_length=72,
+                             description="unified social credit code (GB 32100-2015)")
+    address: str | None = Field(default=None, max_length=500)
+    platform: str | None = Field(default=None, max_length=100)
+
+
+class FileIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "channel": "phone",
+        "consumer": {"name": "张三", "phone": "13812345678", "address": "上海市黄浦区南京东路1号"},
+        "business": {"name": "上海优选电子商务有限公司", "uscc": "91350100M000100Y43",
+                     "platform": "天猫"},
+        "category": "goods",
+        "industry": "online_shopping",
+        "incident_date": "2026-05-01",
+        "amount": "1280.00",
+        "description": "网购的手机屏幕有坏点，商家拒绝七天无理由退货。",
+        "request": "退货退款",
+    }]})
+
+    channel: Channel
+    received_at: AwareDatetime | None = Field(default=None, description="defaults to now")
+    consumer: ConsumerIn
+    business: BusinessIn
+    category: Category
+    industry: Industry
+    incident_date: date | None = None
+    amount: str = Field(default="0", max_length=24, description='CNY as a decimal string, "128.50"')
+    description: str = Field(max_length=5000)
+    request: str = Field(max_length=1000)
+    office: str | None = Field(default=None, max_length=32,
+                               description="handling office; defaults to the operator's")
+
+    def to_intake(self, *, now: datetime, default_office: str | None) -> Intake:
+        return Intake.parse(self.model_dump(), now=now, default_office=default_office)
+
+
+# ----- commands --------------------------------------------------------------------
+
+class RejectIn(In):
+    reason: RejectReason
+    note: str = Note
+
+
+class TransferIn(In):
+    to_office: str = Field(max_length=32)
+    note: str = Note
+
+
+class AssignIn(In):
+    mediator: str = Field(max_length=64, description="the mediator's username")
+
+
+class NoteIn(In):
+    kind: NoteKind
+    text: str = Field(max_length=5000)
+
+
+class SuspendIn(In):
+    reason: SuspendReason
+    note: str = Note
+
+
+class ResolveIn(In):
+    outcome: Outcome
+    amount_recovered: str = Field(default="0", max_length=24,
+                                  description='CNY as a decimal string, "128.50"')
+    terms: str = Field(max_length=5000)
+
+
+class TerminateIn(In):
+    reason: TerminateReason
+    note: str = Note
+
+
+class EscalateIn(In):
+    forum: Forum
+    reason: str = Field(max_length=1000, description='free text, or "agreement_breached"')
+
+
+class NoticeIn(In):
+    note: str = Note
+
+
+class WithdrawIn(In):
+    note: str = Note
+
+
+class SatisfactionIn(In):
+    score: int = Field(ge=1, le=5)
+    comment: str = Note
+
+
+# ----- the complaint view ------------------------------------------------------------
+
+class ConsumerOut(BaseModel):
+    name: str
+    phone: str
+    address: str | None = None
+    id_number: str | None = None
+
+
+class BusinessOut(BaseModel):
+    name: str
+    key: str
+    uscc: str | None = None
+    address: str | None = None
+    platform: str | None = None
+
+
+class ConsumerMaskedOut(BaseModel):
+    name: str = Field(description="masked: 张*")
+    phone: str = Field(description="masked: 138****5678")
+
+
+class BusinessSummaryOut(BaseModel):
+    name: str
+    key: str
+
+
+class OutcomeOut(BaseModel):
+    outcome: str
+    amount_recovered: str
+    terms: str
+
+
+class ComplaintOut(BaseModel):
+    id: UUID
+    version: int
+    state: State
+    channel: str
+    received_at: datetime
+    office: str
+    mediator: str | None
+    consumer: ConsumerOut
+    business: BusinessOut
+    category: str
+    industry: str
+    incident_date: date | None
+    amount: str
+    description: str
+    request: str
+    regulation: str
+    mediation_regulation: str | None
+    suspended: bool
+    notice_recorded: bool
+    satisfaction: int | None
+    outcome: OutcomeOut | None
+    closing_reason: str | None
+    forum: str | None
+    filed_at: datetime
+    updated_at: datetime
+    allowed_actions: list[str]
+    personal_data_masked: bool = False
+
+    @classmethod
+    def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
+        consumer = dict(details.consumer)
+        masked = not _may_work(viewer, details)
+        if masked:
+            consumer = {"name": mask_name(consumer["name"]), "phone": mask_phone(consumer["phone"])}
+        outcome = details.outcome
+        return cls(
+            id=details.id, version=details.version, state=State(details.state),
+            channel=details.channel, received_at=details.received_at, office=details.office,
+            mediator=details.mediator, consumer=ConsumerOut(**consumer),
+            business=BusinessOut(**details.business), category=details.category,
+            industry=details.industry,
+            incident_date=(date.fromisoformat(details.incident_date)
+                           if details.incident_date else None),
+            amount=str(details.amount), description=details.description, request=details.request,
+            regulation=details.regulation, mediation_regulation=details.mediation_regulation,
+            suspended=details.suspended, notice_recorded=details.notice_recorded,
+            satisfaction=details.satisfaction,
+            outcome=(OutcomeOut(outcome=outcome["outcome"], terms=outcome["terms"],
+                                amount_recovered=str(outcome["amount_recovered"]))
+                     if outcome else None),
+            closing_reason=details.closing_reason, forum=details.forum,
+            filed_at=details.filed_at, updated_at=details.updated_at,
+            allowed_actions=list(details.allowed_actions), personal_data_masked=masked,
+        )
+
+
+def _may_work(viewer: User, details: ComplaintDetails) -> bool:
+    try:
+        check_read(viewer, details)
+    except NotPermitted:
+        return False
+    return True
+
+
+# ----- lists ---------------------------------------------------------------------
+
+class ListQuery(In):
+    state: State | None = None
+    office: str | None = Field(default=None, max_length=32)
+    business: str | None = Field(default=None, max_length=200,
+                                 description="credit code, business key or part of the name")
+    mediator: str | None = Field(default=None, max_length=64)
+    q: str | None = Field(default=None, max_length=200, description="words in business or text")
+    page: int = Field(default=1, ge=1, le=100_000)
+    per_page: int = Field(default=50, ge=1, le=200)
+
+    def to_filter(self) -> ListFilter:
+        return ListFilter(state=self.state.value if self.state else None, office=self.office,
+                          business=self.business, mediator=self.mediator, q=self.q,
+                          page=self.page, per_page=self.per_page)
+
+
+class SummaryOut(BaseModel):
+    id: UUID
+    version: int
+    state: State
+    channel: str
+    received_at: datetime
+    office: str
+    mediator: str | None
+    consumer: ConsumerMaskedOut
+    business: BusinessSummaryOut
+    category: str
+    industry: str
+    amount: str
+    suspended: bool
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, s: ComplaintSummary) -> SummaryOut:
+        return cls(
+            id=UUID(s.id), version=s.version, state=State(s.state), channel=s.channel,
+            received_at=s.received_at, office=s.office, mediator=s.mediator,
+            consumer=ConsumerMaskedOut(name=s.consumer_name, phone=s.consumer_phone),
+            business=BusinessSummaryOut(name=s.business_name, key=s.business_key),
+            category=s.category, industry=s.industry, amount=str(s.amount),
+            suspended=s.suspended, updated_at=s.updated_at,
+        )
+
+
+class PageOut(BaseModel):
+    items: list[SummaryOut]
+    total: int
+    page: int
+    per_page: int
+
+    @classmethod
+    def of(cls, page: SummaryPage) -> PageOut:
+        return cls(items=[SummaryOut.of(s) for s in page.items], total=page.total,
+                   page=page.page, per_page=page.per_page)
+
+
+# ----- history and accounts --------------------------------------------------------
+
+class ActorOut(BaseModel):
+    username: str
+    role: str
+
+
+class HistoryItemOut(BaseModel):
+    version: int
+    type: str
+    at: datetime
+    recorded_at: datetime
+    actor: ActorOut
+    data: dict[str, Any]
+    hash: str | None = Field(default=None, description="this event's link in the hash chain")
+
+    @classmethod
+    def of(cls, item: HistoryItem) -> HistoryItemOut:
+        return cls(version=item.version, type=item.type, at=item.at,
+                   recorded_at=item.recorded_at, actor=ActorOut(**item.actor), data=item.data,
+                   hash=getattr(item, "hash", None))
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="seconds")
+
+
+class MeOut(BaseModel):
+    username: str
+    role: str
+    office: str | None

@@ -1,0 +1,265 @@
+"""Filing a complaint over HTTP: our API against a bare FastAPI endpoint doing one save.
+
+    python -m bench.http_filing [--backend sqlite|postgres|both] [--seconds 10] [--rounds 3]
+                                [--connections 32] [--no-views]
+
+Each variant runs in its own uvicorn process (one worker, access log off) on a fresh
+store, and `wrk -t2 -c32 --latency` posts realistic filings at it over loopback.
+
+- ours: `POST /api/v1/complaints` of `create_app(wire(settings, follow=True))`: the
+  request guard (body cap, metrics, JSON request log), bearer-token check, pydantic
+  body, `Intake.parse`, permissions, `Complaint.file`, hash chain, one save, and the
+  complaint read back for the 201 view; the views follow in a thread of the same
+  process (`--no-views` leaves them to a worker, as in production).
+- bare: `POST /file` of a FastAPI app with a plain `def` route taking the body as a
+  dict: one `bench.alternatives.Case` created and saved in a plain `Application`.
+
+Both use the same eventsourcing settings (`Settings.to_eventsourcing_env()`, cipher
+included). Variants alternate within each round; each round starts from fresh stores
+and runs 2 s of untimed warm-up. Needs `wrk` (`apt-get install -y wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    backends, filing_body, fresh_store, machine, settings_for, table,
+)
+
+SECRET = "bench-signing-key-0123456789abcdef0123456789abcdef"
+PASSWORD = "bench-operator-password"
+
+
+# ----- the servers (run in child processes) ------------------------------------------
+
+def bare_app(url: str) -> Any:
+    from uuid import uuid4
+
+    from eventsourcing.application import Application
+    from fastapi import FastAPI
+
+    from bench.alternatives import Case
+    from domain.vocabulary import Role  # noqa: F401 - same imports as ours, same start-up
+
+    store = Application(settings_for(url).to_eventsourcing_env())
+    app = FastAPI()
+
+    @app.post("/file", status_code=201)
+    def file(body: dict[str, Any]) -> dict[str, str]:
+        from datetime import UTC, datetime
+        from decimal import Decimal
+
+        now = datetime.now(UTC)
+        case = Case(actor={"username": "op1", "role": "operator"}, at=now, channel=body["channel"],
+                    received_at=now, consumer=body["consumer"], business=body["business"],
+                    category=body["category"], industry=body["industry"],
+                    incident_date=body.get("incident_date"), amount=Decimal(body["amount"]),
+                    description=body["description"], request=body["request"],
+                    office=body["office"], regulation="samr-121")
+        store.save(case)
+        return {"id": str(case.id) if case.id else str(uuid4())}
+
+    return app
+
+
+def our_app(url: str) -> Any:
+    from adapters.accounts import AccountExists
+    from api.app import create_app
+    from api.bootstrap import wire
+    from domain.vocabulary import Role
+
+    settings = settings_for(url).model_copy(update={"secret_key": SECRET})
+    wiring = wire(settings, follow=os.environ.get("BENCH_FOLLOW", "1") == "1")
+    try:
+        wiring.accounts.add("op1", role=Role.OPERATOR, password=PASSWORD, office="FZ-GL")
+    except AccountExists:
+        pass
+    return create_app(wiring)
+
+
+def serve(variant: str, url: str, port: int) -> None:
+    import logging
+
+    import uvicorn
+
+    app = our_app(url) if variant == "ours" else bare_app(url)
+    logging.getLogger("complaints").handlers.clear()  # request logs go to a null stream
+    logging.getLogger("complaints").addHandler(logging.StreamHandler(open(os.devnull, "w")))
+    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning",
+                server_header=False)
+
+
+# ----- the load --------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(variant: str, url: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    env = {**os.environ, "BENCH_CIPHER_KEY": settings_for(url).cipher_key or ""}
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", variant, "--url", url, "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode() if process.stderr else "died")
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{variant} server did not start")
+
+
+def token(port: int) -> str:
+    import httpx
+
+    response = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/token",
+                          data={"username": "op1", "password": PASSWORD}, timeout=30)
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+def lua_script(path: str, headers: dict[str, str], folder: Path) -> Path:
+    bodies = [json.dumps(filing_body(i), ensure_ascii=False) for i in range(12)]
+    lines = ["wrk.method = 'POST'", f"wrk.path = '{path}'"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    lines.append("bodies = {" + ", ".join(_lua_string(b) for b in bodies) + "}")
+    lines.append("n = 0")
+    lines.append("request = function()\n  n = n + 1\n"
+                 "  return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])\nend")
+    script = folder / f"{abs(hash(path))}.lua"
+    script.write_text("\n".join(lines))
+    return script
+
+
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def _ms(value: str) -> float:
+    found = re.fullmatch(r"([\d.]+)(us|ms|s)", value.strip())
+    assert found, value
+    number, unit = found.groups()
+    return float(number) * _UNITS[unit]
+
+
+def wrk(port: int, script: Path, seconds: int, connections: int) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+         f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {"rate": rate, "p50": p50, "p99": p99, "non2xx": float(bad.group(1)) if bad else 0.0,
+            "socket_errors": 1.0 if errors else 0.0}
+
+
+def measure(variant: str, backend: str, label: str, seconds: int, connections: int,
+            folder: Path) -> dict[str, float]:
+    with fresh_store(backend, label) as url:
+        process, port = start(variant, url)
+        try:
+            if variant == "ours":
+                headers = {"Content-Type": "application/json",
+                           "Authorization": f"Bearer {token(port)}"}
+                path = "/api/v1/complaints"
+            else:
+                headers = {"Content-Type": "application/json"}
+                path = "/file"
+            script = lua_script(path, headers, folder)
+            wrk(port, script, 2, connections)  # warm-up, not counted
+            return wrk(port, script, seconds, connections)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.http_filing", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--no-views", action="store_true",
+                        help="ours without the in-process view follower (views run elsewhere)")
+    parser.add_argument("--serve", choices=["ours", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.serve, args.url, args.port)
+        return
+    if args.no_views:
+        os.environ["BENCH_FOLLOW"] = "0"  # read by the child serving `ours`
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk")
+
+    print(f"HTTP filing, wrk -t2 -c{args.connections}, {args.seconds} s x {args.rounds} rounds; "
+          f"{machine()}")
+    folder = Path(tempfile.mkdtemp(prefix="bench_http_"))
+    rows = []
+    try:
+        for backend in backends(args.backend):
+            results: dict[str, list[dict[str, float]]] = {"bare": [], "ours": []}
+            for round_ in range(args.rounds):
+                order = ["bare", "ours"] if round_ % 2 == 0 else ["ours", "bare"]
+                for variant in order:
+                    result = measure(variant, backend, f"http_{variant}_{round_}",
+                                     args.seconds, args.connections, folder)
+                    results[variant].append(result)
+                    print(f"  {backend} round {round_ + 1} {variant}: {result['rate']:,.0f} req/s, "
+                          f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms"
+                          + (f", {result['non2xx']:.0f} non-2xx!" if result["non2xx"] else ""),
+                          flush=True)
+            med = {v: {k: statistics.median(r[k] for r in rs) for k in ("rate", "p50", "p99")}
+                   for v, rs in results.items()}
+            per_round = statistics.median(
+                o["rate"] / b["rate"]
+                for o, b in zip(results["ours"], results["bare"], strict=True))
+            for variant in ("bare", "ours"):
+                m = med[variant]
+                ratio = (f"{m['rate'] / med['bare']['rate']:.2f} (rounds {per_round:.2f})"
+                         if variant == "ours" else "1.00")
+                p99_ratio = f"{m['p99'] / med['bare']['p99']:.2f}"
+                rows.append([backend, variant, f"{m['rate']:,.0f}", f"{m['p50']:.1f}",
+                             f"{m['p99']:.1f}", ratio, p99_ratio])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print()
+    print(table(["backend", "variant", "req/s", "p50 ms", "p99 ms", "rate vs bare",
+                 "p99 vs bare"], rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Every role against every complaint endpoint (SPEC §2, column "who"; reading rules in
+api/access.py). Each cell runs on a fresh case in a state where the move itself is
+allowed, so the only thing that can refuse it is who is asking: allowed cells answer
+2xx, the others 403 (401 without a token), and a refused cell records nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+PEOPLE = ("anonymous", "op01", "med01", "med02", "sup01", "adm01")
+# med01 is the mediator assigned to every mediated case below; med02 is another mediator.
+
+
+@dataclass(frozen=True)
+class Cell:
+    method: str
+    path: str  # the route template
+    state: str | None  # the case the call is made on; None for calls without one
+    allowed: frozenset[str]
+    body: dict[str, Any] | None = None
+    params: dict[str, Any] | None = None
+
+
+def cell(method: str, path: str, state: str | None, allowed: str, body: Any = None,
+         params: Any = None) -> Cell:
+    return Cell(method, path, state, frozenset(allowed.split()), body, params)
+
+
+C = "/api/v1/complaints"
+ID = C + "/{complaint_id}"
+FILING = None  # filled in per call
+MATRIX = [
+    cell("POST", C, None, "op01", FILING),
+    cell("GET", C, None, "op01 med01 med02 sup01"),
+    cell("GET", ID, "mediated", "op01 med01 sup01"),
+    cell("GET", ID, "mediated", "sup01", params={"as_of": 1}),
+    cell("GET", ID + "/history", "filed", "sup01"),
+    cell("POST", ID + "/accept", "filed", "op01"),
+    cell("POST", ID + "/reject", "filed", "op01", {"reason": "outside_remit"}),
+    cell("POST", ID + "/transfer", "filed", "op01 sup01", {"to_office": "SH-JA"}),
+    cell("POST", ID + "/withdraw", "filed", "op01", {"note": "撤回"}),
+    cell("POST", ID + "/assign", "accepted", "op01 sup01", {"mediator": "med01"}),
+    cell("POST", ID + "/notes", "accepted", "op01", {"kind": "note", "text": "记录"}),
+    cell("POST", ID + "/resolve", "accepted", "op01",
+         {"outcome": "refund", "amount_recovered": "10", "terms": "退款"}),
+    cell("POST", ID + "/withdraw", "accepted", "op01"),
+    cell("POST", ID + "/reassign", "mediated", "sup01", {"mediator": "med02"}),
+    cell("POST", ID + "/notes", "mediated", "med01", {"kind": "session", "text": "调解"}),
+    cell("POST", ID + "/suspend", "mediated", "med01", {"reason": "appraisal"}),
+    cell("POST", ID + "/resume", "suspended", "med01"),
+    cell("POST", ID + "/resolve", "mediated", "med01",
+         {"outcome": "repair", "amount_recovered": "0", "terms": "维修"}),
+    cell("POST", ID + "/terminate", "mediated", "med01", {"reason": "business_unreachable"}),
+    cell("POST", ID + "/escalate", "mediated", "med01 sup01",
+         {"forum": "arbitration", "reason": "仲裁"}),
+    cell("POST", ID + "/withdraw", "mediated", "op01 med01"),
+    cell("POST", ID + "/notice", "terminated", "op01 med01", {"note": "已告知"}),
+    cell("POST", ID + "/escalate", "terminated", "med01 sup01",
+         {"forum": "court", "reason": "起诉"}),
+    cell("POST", ID + "/escalate", "resolved", "med01 sup01",
+         {"forum": "court", "reason": "agreement_breached"}),
+    cell("POST", ID + "/satisfaction", "resolved", "op01", {"score": 4}),
+    cell("POST", ID + "/satisfaction", "rejected", "op01", {"score": 2, "comment": "不满意"}),
+    cell("GET", "/api/v1/auth/me", None, "op01 med01 med02 sup01 adm01"),
+]
+
+
+def _call(api: Any, c: Cell, who: str, complaint_id: str | None) -> Any:
+    from tests.e2e.conftest import a_filing
+
+    path = c.path.replace("{complaint_id}", complaint_id or "")
+    headers = api.auth(None if who == "anonymous" else who)
+    if c.method == "GET":
+        return api.http.get(path, params=c.params, headers=headers)
+    body = a_filing() if c.path == C else c.body
+    return api.http.post(path, json=body, headers=headers)
+
+
+def test_every_role_meets_every_endpoint_as_the_spec_says(api):
+    outcomes = {}
+    for c in MATRIX:
+        for who in PEOPLE:
+            complaint_id = api.complaint_in(c.state) if c.state else None
+            before = api.view(complaint_id)["version"] if complaint_id else None
+            response = _call(api, c, who, complaint_id)
+            outcomes[(c.method, c.path, c.state, str(c.params), who)] = response.status_code
+            if who == "anonymous":
+                expected = {401}
+            elif who in c.allowed:
+                expected = {200, 201}
+            else:
+                expected = {403}
+            assert response.status_code in expected, (c.method, c.path, c.state, who,
+                                                      response.text)
+            if response.status_code >= 400:
+                assert response.headers["content-type"] == "application/problem+json"
+                if complaint_id:
+                    assert api.view(complaint_id)["version"] == before  # nothing recorded
+
+    assert len(outcomes) == len(MATRIX) * len(PEOPLE)
+
+
+def test_the_matrix_covers_every_complaint_route(api):
+    paths = api.http.get("/openapi.json").json()["paths"]
+    routes = {(method.upper(), path) for path, operations in paths.items()
+              if path.startswith(C) for method in operations}
+    covered = {(c.method, c.path) for c in MATRIX}
+    assert len(routes) == 18
+    assert routes <= covered, sorted(routes - covered)

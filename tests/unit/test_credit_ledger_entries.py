@@ -1,0 +1,170 @@
+"""From complaint events to ledger entries, with no database: the same function the
+projection and the what-if both use, fed by complaints driven through real commands."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+
+from adapters.credit_rules_file import load_credit_rules
+from domain.complaint import Complaint
+from domain.credit_ledger import CANCELLATION, PENALTY, Entry, entries_for, entry_id_for, still_open
+from domain.credit_rules import CreditRules, parse_rules
+from tests.unit.builders import SHANGHAI, an_intake, mediator, operator
+
+RULES = load_credit_rules()
+FILED = date(2026, 1, 5)
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(10), tzinfo=SHANGHAI)
+
+
+def story(*steps: str, start: date = FILED) -> Complaint:
+    """A complaint filed on `start`; each step one day after the last ("+N" waits N more days)."""
+    day = start
+    intake = an_intake(now=at(day), received_at=at(day), incident_date=None)
+    complaint = Complaint.file(intake, actor=operator,
+                               at=at(day), tz=SHANGHAI)
+    for step in steps:
+        if step.startswith("+"):
+            day += timedelta(days=int(step[1:]))
+            continue
+        day += timedelta(days=1)
+        command, _, arg = step.partition(":")
+        if command == "accept":
+            complaint.accept(actor=operator, at=at(day), tz=SHANGHAI)
+        elif command == "assign":
+            complaint.assign(actor=operator, at=at(day), mediator=mediator.username)
+        elif command == "resolve":
+            by = mediator if complaint.mediator else operator  # direct settlement: operator
+            complaint.resolve(actor=by, at=at(day), outcome="refund",
+                              amount_recovered="10", terms="退款")
+        elif command == "terminate":
+            complaint.terminate(actor=mediator, at=at(day), reason=arg)
+        elif command == "escalate":
+            forum, _, reason = arg.partition(":")
+            complaint.escalate(actor=mediator, at=at(day), forum=forum,
+                               reason=reason or "consumer chose to go on")
+        elif command == "withdraw":
+            complaint.withdraw(actor=operator, at=at(day), note="撤回")
+        else:
+            raise ValueError(step)
+    return complaint
+
+
+def ledger(complaint: Complaint | list[Any], rules: CreditRules = RULES) -> list[Entry]:
+    """Every entry the complaint's events make, carrying open penalties as the projection does."""
+    made: list[Entry] = []
+    open_: list[Entry] = []
+    events = complaint if isinstance(complaint, list) else complaint.collect_events()
+    for event in events:
+        new = entries_for(rules, event, on=event.at.astimezone(SHANGHAI).date(), open_entries=open_)
+        open_ = still_open(rules, open_, new)
+        made.extend(new)
+    return made
+
+
+def summary(entries: list[Entry]) -> list[tuple[str, str, int, int]]:
+    return [(e.rule, e.kind, e.points, e.version) for e in entries]
+
+
+@pytest.mark.parametrize(("steps", "expected"), [
+    (["accept"], [("accepted_complaint", PENALTY, 1, 2)]),
+    (["accept", "assign", "terminate:business_refused"],
+     [("accepted_complaint", PENALTY, 1, 2), ("refused_mediation", PENALTY, 5, 4)]),
+    (["accept", "assign", "terminate:business_unreachable"],
+     [("accepted_complaint", PENALTY, 1, 2), ("unreachable", PENALTY, 3, 4)]),
+    (["accept", "assign", "terminate:no_agreement_in_time"],
+     [("accepted_complaint", PENALTY, 1, 2), ("no_agreement", PENALTY, 3, 4)]),
+    (["accept", "assign", "terminate:consumer_refused_or_absent"],
+     [("accepted_complaint", PENALTY, 1, 2)]),
+    (["accept", "assign", "escalate:court"],
+     [("accepted_complaint", PENALTY, 1, 2), ("escalated", PENALTY, 3, 4)]),
+    (["accept", "assign", "terminate:no_agreement_possible", "escalate:arbitration"],
+     [("accepted_complaint", PENALTY, 1, 2), ("escalated", PENALTY, 3, 5)]),
+    (["accept", "assign", "escalate:judicial_transfer"],
+     [("accepted_complaint", PENALTY, 1, 2), ("judicial_transfer", PENALTY, 10, 4)]),
+    (["accept", "assign", "resolve", "escalate:court:agreement_breached"],
+     [("accepted_complaint", PENALTY, 1, 2), ("accepted_complaint", CANCELLATION, -1, 4),
+      ("agreement_breached", PENALTY, 10, 5)]),
+    (["accept", "resolve"],
+     [("accepted_complaint", PENALTY, 1, 2), ("accepted_complaint", CANCELLATION, -1, 3)]),
+    (["accept", "withdraw"],
+     [("accepted_complaint", PENALTY, 1, 2), ("accepted_complaint", CANCELLATION, -1, 3)]),
+    (["withdraw"], []),
+])
+def test_each_default_rule_makes_its_entry_from_the_event_that_triggers_it(steps, expected):
+    assert summary(ledger(story(*steps))) == expected
+
+
+def test_an_entry_counts_for_365_days_from_the_day_of_its_event():
+    (entry,) = ledger(story("accept"))
+
+    assert entry.effective == FILED + timedelta(days=1)
+    assert entry.expires == entry.effective + timedelta(days=365)
+    assert entry.in_force(entry.effective + timedelta(days=364))
+    assert not entry.in_force(entry.expires)
+    assert not entry.in_force(entry.effective - timedelta(days=1))
+
+
+def test_a_cancellation_runs_from_the_resolution_until_the_cancelled_point_would_expire():
+    point, cancellation = ledger(story("accept", "+30", "resolve"))
+
+    assert cancellation.cancels == point.id
+    assert cancellation.effective == point.effective + timedelta(days=31)
+    assert cancellation.expires == point.expires
+    for day in (point.effective, cancellation.effective, point.expires - timedelta(days=1),
+                point.expires):
+        in_force = sum(e.points for e in (point, cancellation) if e.in_force(day))
+        assert in_force == (1 if day < cancellation.effective and day < point.expires else 0)
+
+
+def test_a_resolution_after_the_point_expired_cancels_nothing():
+    assert summary(ledger(story("accept", "+400", "resolve"))) == [
+        ("accepted_complaint", PENALTY, 1, 2)]
+
+
+def test_entry_ids_come_from_complaint_version_and_rule_so_every_rebuild_makes_the_same():
+    complaint = story("accept", "assign", "terminate:business_refused")
+    events = complaint.collect_events()
+    first = ledger(events)
+    again = ledger(list(events))
+
+    assert [e.id for e in first] == [e.id for e in again]
+    assert first[1].id == entry_id_for(complaint.id, 4, "refused_mediation")
+    assert len({e.id for e in ledger(story("accept")) + first}) == 3
+
+
+def test_an_entry_id_is_the_text_of_a_standard_name_based_uuid():
+    from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+    complaint_id = uuid4()
+    namespace = uuid5(NAMESPACE_URL, "urn:complaint-desk:credit-entry")
+    made = entry_id_for(complaint_id, 7, "escalated", cancels="x")
+
+    assert made == str(uuid5(namespace, f"{complaint_id}/7/escalated/cancels/x"))
+    assert UUID(made).version == 5
+
+
+def test_a_stricter_file_makes_more_points_from_the_same_events():
+    stricter = parse_rules('''
+        version = "strict"
+        [[rule]]
+        id = "accepted_complaint"
+        trigger = "Accepted"
+        points = 4
+        [[rule]]
+        id = "any_termination"
+        trigger = "Terminated"
+        points = 8
+    ''')
+    complaint = story("accept", "assign", "terminate:consumer_refused_or_absent")
+    events: list[Any] = list(complaint.collect_events())
+    entries = [e for event in events
+               for e in entries_for(stricter, event, on=event.at.astimezone(SHANGHAI).date())]
+
+    assert [(e.rule, e.points) for e in entries] == [("accepted_complaint", 4),
+                                                     ("any_termination", 8)]

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.demo_data import MEDIATORS, OFFICES, OPERATORS, SUPERVISOR, DemoFactory
+from adapters.keys import MissingCipherKey
 from adapters.settings import Settings
 from api.auth import MissingSecretKey, signing_key
 from api.bootstrap import Wiring, wire
@@ -41,7 +42,11 @@ def serve(
     except MissingSecretKey as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
-    wiring = wire(settings, follow=True)
+    try:
+        wiring = wire(settings, follow=True)
+    except MissingCipherKey as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
     try:
         if demo:
             seed_demo(wiring, demo_complaints)

@@ -22,6 +22,7 @@ from adapters.views.timeliness import (
     TimelinessFilter, timeliness_closed, timeliness_clocks, timeliness_daily,
 )
 from api.bootstrap import wire
+from domain.errors import InvalidValue
 from tests.conftest import FrozenClock
 from tests.integration.helpers import an_intake, mediator, operator, supervisor
 
@@ -187,6 +188,13 @@ def test_a_resolved_complaint_escalated_later_is_listed_as_escalated(wiring, clo
     closed = wiring.timeliness.closed()
     assert [(c.id, c.state, c.closed_at) for c in closed.items] == [
         (complaint, "escalated", shanghai("2026-06-02").astimezone(UTC))]
+
+
+def test_a_filter_naming_no_clock_or_a_moment_without_offset_is_refused(wiring):
+    with pytest.raises(InvalidValue, match="clock"):
+        wiring.timeliness.timeliness(TimelinessFilter(clock="hearing"))
+    with pytest.raises(InvalidValue, match="as_of"):
+        wiring.timeliness.timeliness(TimelinessFilter(as_of=datetime(2026, 5, 1, 10)))
 
 
 def test_an_unknown_complaint_has_no_timeliness(wiring):

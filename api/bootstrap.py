@@ -46,9 +46,10 @@ class Wiring:
 
 
 def build_views(engine: Engine, settings: Settings | None = None, *,
-                clock: Callable[[], datetime] = utc_now) -> list[View]:
+                clock: Callable[[], datetime] = utc_now,
+                calendar: ChinaCalendar | None = None) -> list[View]:
     settings = settings or Settings()
-    calendar = ChinaCalendar(settings.calendar_overrides)
+    calendar = calendar or ChinaCalendar(settings.calendar_overrides)
     keeper = Timekeeper(calendar, settings.tz)
     return [ComplaintListView(engine), TimelinessView(engine, keeper, clock=clock),
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
@@ -61,9 +62,11 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
     """Open the store named by the settings; `follow` keeps views current in a thread."""
     settings = with_cipher_key(settings or Settings())
     ensure_postgres_schema(settings)
-    desk = ComplaintDesk(settings.to_eventsourcing_env(), clock=clock, tz=settings.tz)
+    calendar = ChinaCalendar(settings.calendar_overrides)
+    desk = ComplaintDesk(settings.to_eventsourcing_env(), clock=clock, tz=settings.tz,
+                         timekeeper=Timekeeper(calendar, settings.tz))
     engine = make_engine(settings)
-    views = build_views(engine, settings, clock=clock)
+    views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)
     projections.setup()
     accounts = Accounts(engine)

@@ -196,6 +196,14 @@ class ComplaintOut(BaseModel):
     filed_at: datetime
     updated_at: datetime
     allowed_actions: list[str]
+    acceptance_due: date | None = Field(
+        None, description="last working day to accept or reject (restarted by a transfer)")
+    mediation_due: date | None = Field(
+        None, description="last working day of mediation, extended by suspensions; "
+                          "null until accepted")
+    deadlines_provisional: bool = Field(
+        False, description="a deadline was counted across a year with no confirmed "
+                           "official holiday schedule (weekends only)")
     personal_data_masked: bool = False
 
     @classmethod
@@ -223,6 +231,8 @@ class ComplaintOut(BaseModel):
             closing_reason=details.closing_reason, forum=details.forum,
             filed_at=details.filed_at, updated_at=details.updated_at,
             allowed_actions=list(details.allowed_actions), personal_data_masked=masked,
+            acceptance_due=details.acceptance_due, mediation_due=details.mediation_due,
+            deadlines_provisional=details.deadlines_provisional,
         )
 
 

@@ -30,6 +30,7 @@ from application.errors import (
     VersionMismatch,
 )
 from application.views import ComplaintDetails, HistoryItem
+from domain.clocks import Timekeeper
 from domain.complaint import Complaint, complaint_id_for
 from domain.intake import Intake
 from domain.permissions import Actor
@@ -50,10 +51,12 @@ class ComplaintDesk(Application[UUID]):
         *,
         clock: Callable[[], datetime] = utc_now,
         tz: tzinfo = ZoneInfo("Asia/Shanghai"),
+        timekeeper: Timekeeper | None = None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
         self.tz = tz
+        self.timekeeper = timekeeper
         self._after_save: list[Callable[[int], None]] = []
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -170,7 +173,11 @@ class ComplaintDesk(Application[UUID]):
     # ----- queries ----------------------------------------------------------
 
     def get_complaint(self, complaint_id: UUID, version: int | None = None) -> ComplaintDetails:
-        return ComplaintDetails.of(self._load(complaint_id, version))
+        events = list(self.events.get(complaint_id, lte=version))
+        complaint = self._fold(complaint_id, events)
+        # The same events give the deadlines, so the view never waits for a projection.
+        clocks = self.timekeeper.replay(events) if self.timekeeper else None
+        return ComplaintDetails.of(complaint, clocks=clocks)
 
     def get_complaint_at(self, complaint_id: UUID, moment: datetime) -> ComplaintDetails:
         """The complaint as it stood at a moment: the last version recorded by then."""
@@ -206,9 +213,13 @@ class ComplaintDesk(Application[UUID]):
     # ----- plumbing ---------------------------------------------------------
 
     def _load(self, complaint_id: UUID, version: int | None = None) -> Complaint:
+        return self._fold(complaint_id, self.events.get(complaint_id, lte=version))
+
+    @staticmethod
+    def _fold(complaint_id: UUID, events: Iterable[Any]) -> Complaint:
         complaint: Any = None
         last: Any = None
-        for last in self.events.get(complaint_id, lte=version):
+        for last in events:
             complaint = last.mutate(complaint)
         if not isinstance(complaint, Complaint):
             raise ComplaintNotFound(complaint_id)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from domain.clocks import CaseClocks, ClockName
 from domain.complaint import Complaint
 from domain.identifiers import business_key
 
@@ -41,9 +42,14 @@ class ComplaintDetails:
     filed_at: datetime
     updated_at: datetime
     allowed_actions: list[str] = field(default_factory=list)
+    acceptance_due: date | None = None  # the latest acceptance clock (a transfer restarts it)
+    mediation_due: date | None = None  # None until accepted
+    deadlines_provisional: bool = False  # counted across a year with no confirmed schedule
 
     @classmethod
-    def of(cls, complaint: Complaint) -> ComplaintDetails:
+    def of(cls, complaint: Complaint, clocks: CaseClocks | None = None) -> ComplaintDetails:
+        acceptance = clocks.latest(ClockName.ACCEPTANCE) if clocks else None
+        mediation = clocks.latest(ClockName.MEDIATION) if clocks else None
         business = dict(complaint.business)
         business["key"] = business_key(business["name"], business.get("uscc"))
         return cls(
@@ -74,6 +80,10 @@ class ComplaintDetails:
             filed_at=complaint.created_on,
             updated_at=complaint.modified_on,
             allowed_actions=complaint.allowed_commands(),
+            acceptance_due=acceptance.due_day if acceptance else None,
+            mediation_due=mediation.due_day if mediation else None,
+            deadlines_provisional=any(
+                run.provisional for run in (acceptance, mediation) if run is not None),
         )
 
 

@@ -66,6 +66,7 @@ MATRIX = [
     cell("GET", "/api/v1/auth/me", None, "op01 med01 med02 sup01 adm01"),
     cell("GET", ID + "/verify", "mediated", "sup01"),
     cell("GET", "/api/v1/audit/verify", None, "sup01"),
+    cell("GET", "/api/v1/timeliness", None, "op01 med01 med02 sup01"),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 

@@ -3,22 +3,43 @@
     python -m bench.timeliness [--open 100000] [--closed 100000] [--backend sqlite|postgres|both]
                                [--runs 7] [--explain] [--no-compare]
 
-Histories are built in memory with the domain's own methods (file; most accepted and
-assigned to one of 12 mediators in 8 offices; some suspended; `--closed` more resolved
-long ago, so running clocks are a minority of the table as in a real desk) and handed
-to `TimelinessView.apply` a page of 500 events at a time, each page in one
-transaction, exactly as the projection runner does. No event store is involved: the
-figures are the view's own.
+Histories are built in memory with the domain's own methods (file; 60% accepted and
+assigned to one of 12 mediators in 8 offices, 5% of those suspended; `--closed` more
+accepted and resolved months ago, so running clocks are a minority of the table as at a
+real desk) and handed to `TimelinessView.apply` 500 events at a time, each page in one
+transaction, as the projection runner does. No event store is involved: the figures
+are the view's own. Every event of this log moves a clock, so the projection rate is a
+floor; on the mixed log of `bench.rebuild --per-view` (notes, ratings) it is higher.
 
 Measured, each the median of `--runs` calls after one warm-up:
 - page: `timeliness()` for "now": the first 50 running clocks by due moment, their
-  total, and the summary per office and per mediator (open, overdue, due soon, closed,
-  met), the whole answer behind `GET /api/v1/timeliness`;
+  total, and the summary per office and per mediator (open, overdue, due soon; closed
+  and met over twelve months): everything behind `GET /api/v1/timeliness`;
 - the same with filters (an office and overdue; a mediator and due soon; one clock);
-- the same as of 30 days ago (the branch over clocks stopped since then);
+- the same as of 30 days ago (the longer way: clocks started by then, stopped since);
 - one complaint's `complaint(id)` (acceptance_due, mediation_due, history).
 With the comparison on (default), the partial indexes on running clocks are dropped
 and the page measured again, to show what they buy; `--explain` prints the plans.
+
+Measured here (2 shared cores, load ~1; 100,000 open + 100,000 closed complaints,
+622,935 events; medians in ms):
+
+| query                          | SQLite | PostgreSQL 15 |
+|--------------------------------|-------:|--------------:|
+| page (now, 50 items + summary) |   47.5 |          38.7 |
+| office + overdue               |   11.4 |           8.7 |
+| mediator + due_soon            |   13.3 |          10.2 |
+| clock = acceptance, page 20    |   71.6 |          26.0 |
+| as of 30 days ago              |  284.7 |         235.9 |
+| one complaint                  |    0.2 |           0.9 |
+| page, partial indexes dropped  |  207.3 |         173.0 |
+
+PostgreSQL's plan for the page: the count is an index-only scan of a running-clock
+partial index (4 ms), the 50 items an index scan of `ix_timeliness_running_due` that
+stops after 50 entries (0.06 ms), the open counts a parallel index-only scan of the
+covering `ix_timeliness_running_office` (18 ms), the on-time rates a scan of the small
+`timeliness_daily` table (6 ms); the rest is Python. Without the partial indexes each
+of the first three is a sequential scan of every clock ever run (50-63 ms apiece).
 """
 
 from __future__ import annotations

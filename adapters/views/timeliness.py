@@ -16,7 +16,7 @@ the override file changed recomputes every deadline from the events.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -153,27 +153,21 @@ class ClockTally:
     due_soon: int
     closed: int
     met: int
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.met / self.closed if self.closed else None
+    on_time_rate: float | None  # met / closed; None when nothing closed
 
 
 @dataclass(frozen=True)
 class GroupSummary:
     """One office or one mediator: running clocks now, and closed clocks met or missed."""
 
-    key: str
+    key: str  # the office code, or the mediator's username
     open: int
     overdue: int
     due_soon: int
     closed: int
     met: int
-    clocks: tuple[ClockTally, ...]
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.met / self.closed if self.closed else None
+    on_time_rate: float | None  # met / closed over every clock; None when nothing closed
+    clocks: tuple[ClockTally, ...]  # the same, clock by clock
 
 
 @dataclass(frozen=True)
@@ -432,7 +426,6 @@ class TimelinessView(View):
 
     def complaint(self, complaint_id: Any, as_of: datetime | None = None) -> ComplaintTimeliness | None:
         """One complaint's clocks: `acceptance_due`, `mediation_due`, what runs now, its history."""
-        as_of = _aware(as_of or self.clock())
         key = str(complaint_id)
         with self.engine.connect() as db:
             run_rows = db.execute(
@@ -442,6 +435,26 @@ class TimelinessView(View):
                 return None
             closing = db.execute(select(timeliness_closed)
                                  .where(timeliness_closed.c.id == key)).mappings().first()
+        return self._answer(key, run_rows, closing, as_of)
+
+    def of_events(self, events: Iterable[Any], as_of: datetime | None = None) -> ComplaintTimeliness:
+        """The answer `complaint` gives, worked out from a complaint's own events.
+
+        For a reply that cannot wait for the view to catch up (the `acceptance_due` of a
+        complaint just filed): `view.of_events(desk.events.get(complaint_id))`.
+        """
+        case_ = self.keeper.replay(events)
+        received_at = _naive_utc(case_.received_at)
+        rows = [self._run_row(case_.id, run, received_at) for run in case_.runs]
+        closing = None if case_.closed_at is None else {
+            "state": case_.state, "office": case_.office, "mediator": case_.mediator,
+            "closed_at": _naive_utc(case_.closed_at), "handling_days": case_.handling_days,
+        }
+        return self._answer(case_.id, rows, closing, as_of)
+
+    def _answer(self, key: str, run_rows: Sequence[Any], closing: Any,
+                as_of: datetime | None) -> ComplaintTimeliness:
+        as_of = _aware(as_of or self.clock())
         at = _naive_utc(as_of)
         running = [self._item(r, as_of) for r in run_rows
                    if r["started_at"] <= at and (r["stopped_at"] is None or r["stopped_at"] > at)]
@@ -676,16 +689,20 @@ def _summaries(running: Sequence[Any], closed: Sequence[Any]) -> tuple[
             t["met"] += int(met or 0)
     groups: dict[tuple[str, str], list[ClockTally]] = {}
     for (dimension, key, clock), t in sorted(tallies.items()):
-        groups.setdefault((dimension, key), []).append(ClockTally(clock=clock, **t))
+        groups.setdefault((dimension, key), []).append(
+            ClockTally(clock=clock, **t, on_time_rate=_rate(t["met"], t["closed"])))
     offices, mediators = [], []
     for (dimension, key), clocks in groups.items():
-        summary = GroupSummary(
-            key=key, clocks=tuple(clocks),
-            **{name: sum(getattr(t, name) for t in clocks)
-               for name in ("open", "overdue", "due_soon", "closed", "met")},
-        )
+        total = {name: sum(getattr(t, name) for t in clocks)
+                 for name in ("open", "overdue", "due_soon", "closed", "met")}
+        summary = GroupSummary(key=key, clocks=tuple(clocks), **total,
+                               on_time_rate=_rate(total["met"], total["closed"]))
         (offices if dimension == "office" else mediators).append(summary)
     return offices, mediators
+
+
+def _rate(met: int, closed: int) -> float | None:
+    return met / closed if closed else None
 
 
 def _zero() -> dict[str, int]:

@@ -197,6 +197,25 @@ def test_a_filter_naming_no_clock_or_a_moment_without_offset_is_refused(wiring):
         wiring.timeliness.timeliness(TimelinessFilter(as_of=datetime(2026, 5, 1, 10)))
 
 
+def test_the_answer_from_a_complaints_own_events_equals_the_views(wiring, clock):
+    complaint = file(wiring, clock, shanghai("2026-04-27"))
+    at(clock, shanghai("2026-04-29"))
+    wiring.desk.transfer(complaint.uuid, actor=operator, to_office="SH-HP", note="转办")
+    at(clock, shanghai("2026-05-06"))
+    wiring.desk.accept(complaint.uuid, actor=operator)
+    wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
+    at(clock, shanghai("2026-06-01"))
+    wiring.desk.suspend(complaint.uuid, actor=mediator, reason="appraisal")
+    at(clock, shanghai("2026-06-09"))
+    wiring.desk.resume(complaint.uuid, actor=mediator)
+    wiring.desk.terminate(complaint.uuid, actor=mediator, reason="no_agreement_possible")
+    wiring.projections.catch_up()
+    for moment in (shanghai("2026-05-01"), shanghai("2026-06-05"), shanghai("2026-06-30")):
+        events = wiring.desk.events.get(complaint.uuid)
+        assert wiring.timeliness.of_events(events, moment) == wiring.timeliness.complaint(
+            complaint, moment)
+
+
 def test_an_unknown_complaint_has_no_timeliness(wiring):
     assert wiring.timeliness.complaint("00000000-0000-0000-0000-000000000000") is None
 
@@ -252,8 +271,9 @@ def test_the_summary_counts_open_overdue_and_due_soon_and_on_time_rates(wiring, 
     wiring.desk.accept(missed.uuid, actor=operator)
     wiring.desk.assign(missed.uuid, actor=operator, mediator="med02")
 
-    # Mon May 11: `late` (due Apr 30) is overdue; `soon` (Wed May 6: 7, 8, Sat 9, 11, 12,
-    # 13, 14 = due Thu May 14) has Tue 12, Wed 13, Thu 14 left = 3, not yet soon.
+    # As of Tue May 12: `late` (due Thu Apr 30) is overdue; `soon` (received Wed May 6:
+    # Thu 7, Fri 8, Sat 9, Mon 11, Tue 12, Wed 13, Thu 14 = due Thu May 14) has Wed 13 and
+    # Thu 14 left: due soon.
     result = page(wiring, as_of=shanghai("2026-05-12"))
     by_id = {i.id: i for i in result.items}
     assert set(by_id) == {on_time, late, missed, soon}

@@ -138,3 +138,13 @@ def test_the_shipped_file_is_plain_utf8_toml_that_parses_from_bytes_too():
     assert parse_rules(DEFAULT_RULES_FILE.read_bytes()) == load_credit_rules()
     with pytest.raises(InvalidValue, match="UTF-8"):
         parse_rules(b"\xff\xfe")
+
+
+def test_a_bad_configured_file_names_the_file_and_the_key(tmp_path):
+    bad = tmp_path / "rules.toml"
+    bad.write_text(GOOD.replace("points = 5", "points = -5"), encoding="utf-8")
+
+    with pytest.raises(InvalidValue) as refused:
+        load_credit_rules(bad)
+    assert refused.value.field == "rule[0].points"
+    assert str(bad) in str(refused.value)

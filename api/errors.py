@@ -5,7 +5,7 @@
 | malformed JSON, other unreadable requests | 400    |
 | no or bad credentials                     | 401    |
 | `NotPermitted` (role, or not the assigned mediator) | 403 |
-| `ComplaintNotFound`, unknown path          | 404    |
+| `ComplaintNotFound`, unknown business or ledger entry, unknown path | 404 |
 | `CommandNotAllowed` (names state and allowed actions) | 409 |
 | `ConcurrentUpdate` (lost a race)           | 409    |
 | `VersionMismatch` (If-Match)               | 412    |
@@ -31,6 +31,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
+from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.errors import (
     ComplaintNotFound,
     ConcurrentUpdate,
@@ -182,6 +183,8 @@ def install(app: FastAPI) -> None:
         CommandNotAllowed: _not_allowed,
         NotPermitted: _not_permitted,
         ComplaintNotFound: _not_found,
+        BusinessNotFound: _not_found,
+        CreditEntryNotFound: _not_found,
         ConcurrentUpdate: _lost_race,
         VersionMismatch: _version_mismatch,
         IdempotencyKeyReused: _key_reused,

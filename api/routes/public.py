@@ -1,0 +1,27 @@
+"""Public disclosure (SPEC §5): per business, counts and a grade. No login, and nothing
+personal: the facts behind it hold no consumer data at all."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api import errors
+from api.deps import WiringDep
+from api.routes import API_PREFIX
+from application.statistics import PublicPage
+
+router = APIRouter(prefix=f"{API_PREFIX}/public", tags=["public"],
+                   responses=errors.documented(400, 422))
+
+
+@router.get("/businesses", response_model=PublicPage)
+def public_businesses(wiring: WiringDep,
+                      q: Annotated[str | None, Query(max_length=100)] = None,
+                      page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                      per_page: Annotated[int, Query(ge=1, le=100)] = 20) -> PublicPage:
+    """Businesses with complaints accepted in the last 12 months: how many, the share
+    resolved, the median handling time in working days, and the credit grade."""
+    as_of = wiring.desk.clock().astimezone(wiring.desk.tz).date()
+    return wiring.disclosure.public_businesses(q, as_of=as_of, page=page, per_page=per_page)

@@ -209,3 +209,23 @@ def test_a_page_of_results_is_bounded_and_ordered_newest_first(wiring, clock):
 
     assert page.total == 7
     assert [s.id for s in page.items] == [str(i) for i in reversed(ids)][3:6]
+
+
+def test_a_follower_in_another_process_sees_writes_without_being_told(database_url, clock):
+    # The writer's process has no follower; the reader's follows the store on its own
+    # (LISTEN/NOTIFY on PostgreSQL, a short poll on SQLite).
+    writer = wire(Settings(database_url=database_url), clock=clock)
+    reader = wire(Settings(database_url=database_url), clock=clock, follow=True)
+    try:
+        complaint_id = writer.desk.file(an_intake(clock()), actor=operator)
+        writer.desk.accept(complaint_id, actor=operator)
+        head = writer.projections.head()
+        deadline = time.monotonic() + 5
+        while min(reader.projections.positions().values()) < head:
+            assert time.monotonic() < deadline, reader.projections.positions()
+            time.sleep(0.02)
+        found = reader.complaint_list.search(ListFilter(state="accepted")).items
+        assert [s.id for s in found] == [str(complaint_id)]
+    finally:
+        reader.close()
+        writer.close()

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from adapters.settings import Settings
-from api import errors
+from api import errors, pages
 from api.auth import Tokens, signing_key
 from api.bootstrap import Wiring, wire
 from api.deps import WiringDep
@@ -61,6 +61,7 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     errors.install(app)
     for router in routers():
         app.include_router(router)
+    pages.install(app, settings)  # the desk's web pages at /, their stylesheet at /static
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["operations"],
                       responses=errors.documented(503))
     app.add_api_route("/metrics", metrics_text, methods=["GET"], tags=["operations"],

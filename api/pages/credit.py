@@ -1,0 +1,93 @@
+"""Business credit (supervisors): the grades, and for one business its grade with the
+ledger entries behind it, each linked to the complaint event that caused it, and
+credit repair (voiding one entry, with a reason)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.bootstrap import Wiring
+from api.pages.forms import FormFields, field_errors
+from api.pages.rendering import page, render, see_other, translator
+from api.pages.rows import positive_int
+from api.pages.sessions import PageUser, check_csrf, require
+from domain.errors import CommandNotAllowed, InvalidValue
+from domain.grades import Grade
+from domain.vocabulary import Role
+
+router = APIRouter()
+
+
+def today(wiring: Wiring) -> date:
+    return wiring.desk.clock().astimezone(wiring.settings.tz).date()
+
+
+def _day(raw: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
+
+
+@router.get("/credit")
+@page
+def grades(request: Request, grade: str | None = None,
+           page_no: Annotated[str | None, Query(alias="page")] = None) -> Response:
+    require(request, Role.SUPERVISOR)
+    wiring: Wiring = request.app.state.wiring
+    as_of = today(wiring)
+    wanted = grade if grade in [g.value for g in Grade] else None
+    listed = wiring.credit.grades(as_of=as_of, grade=wanted, page=positive_int(page_no),
+                                  per_page=50)
+    return render(request, "credit.html", listed=listed, grade=wanted,
+                  grades=[g.value for g in Grade],
+                  candidates=wiring.credit.model_candidates(as_of=as_of),
+                  pages=max(1, -(-listed.total // listed.per_page)))
+
+
+@router.get("/businesses/{key}")
+@page
+def business(request: Request, key: str, as_of: str | None = None) -> Response:
+    user = require(request, Role.SUPERVISOR)
+    return _business(request, user, key, as_of=as_of)
+
+
+def _business(request: Request, user: PageUser, key: str, *, as_of: str | None = None,
+              status: int = 200, **context: object) -> Response:
+    wiring: Wiring = request.app.state.wiring
+    now = today(wiring)
+    chosen = _day(as_of, now)
+    credit = wiring.credit.business(key, as_of=chosen)
+    return render(request, "business.html", status=status, credit=credit, today=now,
+                  quoted_key=quote(credit.key, safe=""), **context)
+
+
+@router.get("/businesses/{key}/entries/{entry_id}/void")
+def after_void(key: str, entry_id: str) -> Response:
+    """A reload, or a language switch, on the page a void answered: the business itself."""
+    return see_other(f"/businesses/{quote(key, safe='')}")
+
+
+@router.post("/businesses/{key}/entries/{entry_id}/void")
+@page
+def void(request: Request, key: str, entry_id: str, form: FormFields) -> Response:
+    user = require(request, Role.SUPERVISOR)
+    check_csrf(request, form)
+    wiring: Wiring = request.app.state.wiring
+    t = translator(request)
+    try:
+        wiring.credit.void(entry_id, actor=user.actor, reason=form.get("reason", ""))
+    except InvalidValue as error:
+        return _business(request, user, key, status=422, void_entry=entry_id,
+                         values={"reason": form.get("reason", "")},
+                         errors=field_errors({error.field: error}, t))
+    except CommandNotAllowed:
+        return _business(request, user, key, status=409,
+                         banner=("error", t("banner.already_voided")))
+    wiring.projections.wait_until(wiring.projections.head(), timeout=2.0)
+    return see_other(f"/businesses/{quote(key, safe='')}?done=void")

@@ -1,0 +1,77 @@
+"""The operator's intake form, built for a call still in progress: the consumer's name
+has the focus, the tab key follows the conversation, the office comes from the
+operator's account, every bad field is marked at once and what was typed stays."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.bootstrap import Wiring
+from api.pages.forms import FormFields, field_errors, intake_body, parse_all
+from api.pages.rendering import page, render, see_other, translator
+from api.pages.sessions import check_csrf, require
+from application.errors import IdempotencyKeyReused
+from domain.intake import Intake
+from domain.vocabulary import Category, Channel, Industry, Role
+
+router = APIRouter()
+
+
+def known_offices(wiring: Wiring) -> list[str]:
+    return sorted({a.office for a in wiring.accounts.all() if a.office})
+
+
+def _form(request: Request, *, values: dict[str, str], status: int = 200,
+          errors: dict | None = None, filed: str | None = None,
+          banner: tuple[str, str] | None = None) -> Response:
+    wiring: Wiring = request.app.state.wiring
+    return render(request, "intake.html", status=status, values=values, errors=errors or {},
+                  filed=_uuid(filed), banner=banner, channels=[c.value for c in Channel],
+                  categories=[c.value for c in Category], industries=[i.value for i in Industry],
+                  offices=known_offices(wiring))
+
+
+def _uuid(raw: str | None) -> str | None:
+    try:
+        return str(uuid.UUID(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+@router.get("/intake")
+@page
+def intake_form(request: Request, filed: str | None = None) -> Response:
+    user = require(request, Role.OPERATOR)
+    values = {"channel": Channel.PHONE.value, "office": user.office or "",
+              "idempotency_key": uuid.uuid4().hex}
+    return _form(request, values=values, filed=filed)
+
+
+@router.post("/intake")
+@page
+def file_complaint(request: Request, form: FormFields) -> Response:
+    user = require(request, Role.OPERATOR)
+    check_csrf(request, form)
+    wiring: Wiring = request.app.state.wiring
+    desk = wiring.desk
+    body = intake_body(form, wiring.settings.tz)
+    intake, refusals = parse_all(
+        body, lambda b: Intake.parse(b, now=desk.clock(), default_office=user.office))
+    values = {k: v for k, v in form.items() if k != "csrf"}
+    if intake is None:
+        return _form(request, values=values, status=422,
+                     errors=field_errors(refusals, translator(request)))
+    # The key makes a double click or a resent form return the first filing.
+    key = (form.get("idempotency_key") or "").strip()[:200] or None
+    try:
+        complaint_id = desk.file(intake, actor=user.actor, idempotency_key=key)
+    except IdempotencyKeyReused:
+        values["idempotency_key"] = uuid.uuid4().hex
+        return _form(request, values=values, status=409,
+                     banner=("error", translator(request)("intake.resubmitted")))
+    # The queue is a projection: let it catch up so the case is there on the next page.
+    wiring.projections.wait_until(wiring.projections.head(), timeout=2.0)
+    return see_other(f"/intake?filed={complaint_id}")

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Connection, DateTime, Engine, Index, Integer, String, Table, Text, bindparam,
-    func, select,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    func,
+    select,
 )
 
 from adapters.projections import Page, View, metadata
+from adapters.views.moments import stored_utc
 from application.listing import ComplaintSummary, ListFilter, SummaryPage
 from domain.complaint import Complaint
 from domain.identifiers import business_key, halfwidth
@@ -46,11 +58,6 @@ complaint_list = Table(
 )
 
 
-def _utc(moment: datetime) -> datetime:
-    """Stored as naive UTC: SQLite keeps no offsets, and both backends must agree."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
     business = event.business
     searchable = " ".join(
@@ -62,7 +69,7 @@ def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
         "version": event.originator_version,
         "state": "filed",
         "channel": event.channel,
-        "received_at": _utc(event.received_at),
+        "received_at": stored_utc(event.received_at),
         "office": event.office,
         "mediator": None,
         # Personal data is masked once, here; the full values never reach this table.
@@ -76,12 +83,12 @@ def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
         "suspended": False,
         "regulation": event.regulation,
         "search_text": halfwidth(searchable).casefold(),
-        "updated_at": _utc(event.at),
+        "updated_at": stored_utc(event.at),
     }
 
 
 def _changes(event: Any) -> dict[str, Any]:
-    changes: dict[str, Any] = {"version": event.originator_version, "updated_at": _utc(event.at)}
+    changes: dict[str, Any] = {"version": event.originator_version, "updated_at": stored_utc(event.at)}
     if hasattr(event, "state"):
         changes["state"] = event.state
     kind = type(event).__name__

@@ -12,16 +12,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    BigInteger, Column, Connection, Date, DateTime, Engine, Index, Integer, String, Table, Text,
-    and_, func, select,
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    select,
 )
 
 from adapters.projections import Page, View, metadata
+from adapters.views.moments import stored_utc
 from application.credit import LedgerEntry
 from domain.complaint import Complaint
 from domain.credit_ledger import PENALTY, Entry, entries_for, still_open
@@ -72,11 +85,6 @@ credit_voids = Table(
 )
 
 _VOIDED_TARGET = "the entry it cancels was voided"
-
-
-def _utc(moment: datetime) -> datetime:
-    """Stored as naive UTC: SQLite keeps no offsets, and both backends must agree."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 class CreditLedgerView(View):
@@ -282,7 +290,7 @@ def _void_row(event: Any) -> dict[str, Any]:
         "reason": event.reason,
         "by_username": event.actor["username"],
         "by_role": event.actor["role"],
-        "at": _utc(event.at),
+        "at": stored_utc(event.at),
     }
 
 

@@ -18,13 +18,32 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    BigInteger, Boolean, Column, Connection, Date, Engine, Index, Integer, String, Table,
-    and_, bindparam, case, func, or_, select,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
 )
 
 from adapters.projections import Page, View, metadata
 from application.statistics import (
-    MonthStats, PublicFacts, Statistics, WorkingDays, rate, within,
+    MonthStats,
+    PublicFacts,
+    Statistics,
+    WorkingDays,
+    rate,
+    within,
 )
 from domain.complaint import Complaint
 from domain.grades import ModelRecord

@@ -23,11 +23,31 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, ColumnElement, Connection, Date, DateTime, Engine, Index, Integer, Select,
-    String, Table, and_, bindparam, case, func, literal, not_, or_, select, union_all,
+    Boolean,
+    Column,
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    union_all,
 )
 
 from adapters.projections import Page, View, metadata
+from adapters.views.moments import read_utc, stored_utc
 from domain.clocks import DUE_SOON_DAYS, CaseClocks, ClockName, ClockRun, Timekeeper
 from domain.complaint import Complaint
 from domain.errors import InvalidValue
@@ -712,12 +732,11 @@ def _zero() -> dict[str, int]:
 # ----- rows ---------------------------------------------------------------------
 
 def _naive_utc(moment: datetime | None) -> datetime | None:
-    """Stored as naive UTC: SQLite keeps no offsets, and both backends must agree."""
-    return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
+    return None if moment is None else stored_utc(moment)
 
 
 def _utc(stored: datetime | None) -> datetime | None:
-    return None if stored is None else stored.replace(tzinfo=UTC)
+    return None if stored is None else read_utc(stored)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from typing import Any
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -233,3 +234,20 @@ class DemoFactory:
     def complaints(self, n: int) -> Iterator[Complaint]:
         for _ in range(n):
             yield self.complaint()
+
+
+def record_demo(desk: Any, factory: DemoFactory, n: int, *, batch: int = 100,
+                progress: Callable[[int], None] | None = None) -> None:
+    """Store n demo complaints through the desk (hash chain, cipher), a batch per save."""
+    pending: list[Complaint] = []
+    for complaint in factory.complaints(n):
+        pending.append(complaint)
+        if len(pending) == batch:
+            desk.record(*pending)
+            if progress:
+                progress(len(pending))
+            pending = []
+    if pending:
+        desk.record(*pending)
+        if progress:
+            progress(len(pending))

@@ -40,7 +40,7 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
         if isinstance(source, Wiring):
             yield
             return
-        wiring = wire(settings, follow=True)
+        wiring = wire(settings, follow=settings.projections_in_process)
         attach(app, wiring)
         try:
             yield

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from adapters.demo_data import DemoFactory
+from adapters.demo_data import DemoFactory, record_demo
 from adapters.settings import Settings
 from api.bootstrap import Wiring, wire
 from api.cli_audit import audit_app
@@ -103,18 +103,10 @@ def demo_seed(
     wiring = _open()
     try:
         factory = DemoFactory(seed=seed, tz=wiring.settings.tz)
-        batch = []
         with _progress() as progress:
             task = progress.add_task("filing demo complaints", total=complaints)
-            for complaint in factory.complaints(complaints):
-                batch.append(complaint)
-                if len(batch) == 100:
-                    wiring.desk.record(*batch)
-                    progress.advance(task, len(batch))
-                    batch = []
-            if batch:
-                wiring.desk.record(*batch)
-                progress.advance(task, len(batch))
+            record_demo(wiring.desk, factory, complaints,
+                        progress=lambda n: progress.advance(task, n))
             task = progress.add_task("updating views", total=None)
             wiring.projections.catch_up(progress=lambda n: progress.advance(task, n))
         _print_summary(wiring)

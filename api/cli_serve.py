@@ -10,7 +10,9 @@ import uvicorn
 from rich.console import Console
 from rich.table import Table
 
-from adapters.demo_data import MEDIATORS, OFFICES, OPERATORS, SUPERVISOR, DemoFactory
+from adapters.demo_data import (
+    MEDIATORS, OFFICES, OPERATORS, SUPERVISOR, DemoFactory, record_demo,
+)
 from adapters.keys import MissingCipherKey
 from adapters.settings import Settings
 from api.auth import MissingSecretKey, signing_key
@@ -43,7 +45,8 @@ def serve(
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     try:
-        wiring = wire(settings, follow=True)
+        # In production the views run in a worker (`complaints projections run`).
+        wiring = wire(settings, follow=settings.projections_in_process)
     except MissingCipherKey as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
@@ -66,16 +69,8 @@ def seed_demo(wiring: Wiring, complaints: int) -> None:
             wiring.accounts.add(username, role=role, password=password, office=office)
             created.append((username, role.value, office or "", password))
     if wiring.projections.head() == 0:
-        factory = DemoFactory(tz=wiring.settings.tz)
-        batch = []
         with console.status(f"filing {complaints} demo complaints"):
-            for complaint in factory.complaints(complaints):
-                batch.append(complaint)
-                if len(batch) == 100:
-                    wiring.desk.record(*batch)
-                    batch = []
-            if batch:
-                wiring.desk.record(*batch)
+            record_demo(wiring.desk, DemoFactory(tz=wiring.settings.tz), complaints)
             wiring.projections.catch_up()
         console.print(f"filed {complaints} demo complaints")
     if created:

@@ -90,6 +90,18 @@ PROBLEMS: dict[Industry, tuple[tuple[str, str, str], ...]] = {
     ),
 }
 
+PLACES = ("浦东", "徐汇", "静安", "黄浦", "闵行", "长宁", "普陀", "杨浦", "宝山", "嘉定",
+          "松江", "青浦", "奉贤", "金山", "虹口", "申城", "沪上", "东方", "金桥", "陆家嘴")
+TRADE_NAMES = ("鑫源", "恒通", "佳美", "福满", "兴旺", "瑞丰", "嘉禾", "华盛", "润泽", "惠民",
+               "安康", "永盛", "博雅", "天和", "顺达", "乐享", "万家", "益友", "明德", "新光")
+SHOP_KINDS: dict[Industry, str] = {
+    Industry.ONLINE_SHOPPING: "网络科技有限公司", Industry.CATERING: "餐饮店",
+    Industry.TOURISM: "旅行社有限公司", Industry.TRANSPORT: "物流有限公司",
+    Industry.EDUCATION: "培训中心", Industry.MEDICAL: "诊所", Industry.BEAUTY: "美容院",
+    Industry.FOOD: "食品商行", Industry.AGRICULTURAL: "农资店",
+    Industry.TELECOM: "通信器材店", Industry.HOUSING: "装饰工程有限公司",
+    Industry.FINANCE: "信息咨询有限公司", Industry.OTHER: "文化服务有限公司",
+}
 STREETS = ("浦东新区张杨路", "黄浦区南京东路", "徐汇区漕溪北路", "静安区延安中路", "闵行区莘庄路")
 CHANNELS = ("phone", "phone", "phone", "web", "app", "wechat", "letter", "visit")
 
@@ -123,11 +135,24 @@ class DemoFactory:
         self.rng = random.Random(seed)
         self.now = now or datetime.now(UTC)
         self.tz = tz
+        # The well-known names of each industry, then a long tail of smaller shops: a
+        # few businesses draw many complaints and most draw a handful, so the credit
+        # views show every grade rather than a wall of D.
         self.businesses = {
             industry: [(name, platform, valid_uscc(self.rng) if self.rng.random() < 0.8 else None)
-                       for name, platform in names]
+                       for name, platform in (*names, *self._small_shops(industry))]
             for industry, names in BUSINESSES.items()
         }
+        self.weights = {
+            industry: [1 / (rank + 1) for rank in range(len(found))]
+            for industry, found in self.businesses.items()
+        }
+
+    def _small_shops(self, industry: Industry, n: int = 24) -> list[tuple[str, str | None]]:
+        rng = self.rng
+        kind = SHOP_KINDS[industry]
+        names = {f"{rng.choice(PLACES)}{rng.choice(TRADE_NAMES)}{kind}" for _ in range(n * 2)}
+        return [(name, None) for name in sorted(names)[:n]]
 
     def consumer(self) -> dict[str, str]:
         rng = self.rng
@@ -140,7 +165,8 @@ class DemoFactory:
 
     def intake(self, received_at: datetime, industry: Industry) -> Intake:
         rng = self.rng
-        name, platform, uscc = rng.choice(self.businesses[industry])
+        name, platform, uscc = rng.choices(self.businesses[industry],
+                                           self.weights[industry])[0]
         category, description, request = rng.choice(PROBLEMS[industry])
         amount = f"{rng.choice((59, 128, 299, 499, 1280, 3600, 8999))}.{rng.choice(('00', '50', '90'))}"
         body = {

@@ -8,8 +8,7 @@ api/static (nothing from a CDN: the desk may have no internet), labels in api/i1
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import sys
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -17,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from adapters.settings import Settings
 from api.auth import signing_key
+from api.discovery import routers_in
 from api.pages.rendering import install_handlers
 from api.pages.sessions import Sessions
 
@@ -24,12 +24,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def routers() -> list[APIRouter]:
-    found = []
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-        router = getattr(importlib.import_module(f"{__name__}.{module}"), "router", None)
-        if isinstance(router, APIRouter):
-            found.append(router)
-    return found
+    return routers_in(sys.modules[__name__])
 
 
 def install(app: FastAPI, settings: Settings) -> None:

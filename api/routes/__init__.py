@@ -7,18 +7,14 @@ a test walks every route to check.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import sys
 
 from fastapi import APIRouter
+
+from api.discovery import routers_in
 
 API_PREFIX = "/api/v1"
 
 
 def routers() -> list[APIRouter]:
-    found = []
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-        router = getattr(importlib.import_module(f"{__name__}.{module}"), "router", None)
-        if isinstance(router, APIRouter):
-            found.append(router)
-    return found
+    return routers_in(sys.modules[__name__])

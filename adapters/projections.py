@@ -45,8 +45,12 @@ class View(ABC):
         """Write the effect of these events; runs inside the page's transaction."""
 
     def clear(self, db: Connection) -> None:
+        # Dropped and made again from the current definitions, so that a rebuild after
+        # an upgrade also brings the tables' shape up to date (wider or new columns).
         for table in reversed(self.tables):
-            db.execute(table.delete())
+            table.drop(db, checkfirst=True)
+        for table in self.tables:
+            table.create(db)
 
 
 class PositionMoved(Exception):

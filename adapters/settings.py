@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # The credit penalty rules file (None: the shipped SPEC §4 defaults). After changing
     # it, rebuild the credit_ledger view: every ledger is recomputed from the history.
     credit_rules: Path | None = None
+    # The offices (codes, names, parents, which is the intake centre); None: the shipped file.
+    offices: Path | None = None
     # Views follow the store inside the serving process; set false when a worker
     # (`complaints projections run`) keeps them current instead, as in production.
     projections_in_process: bool = True

@@ -13,6 +13,7 @@ from adapters.calendar_cn import ChinaCalendar
 from adapters.credit_rules_file import load_credit_rules
 from adapters.database import ensure_postgres_schema, make_engine
 from adapters.keys import with_cipher_key
+from adapters.offices_file import load_offices
 from adapters.projections import Projections, View
 from adapters.settings import Settings
 from adapters.views.complaint_list import ComplaintListView
@@ -64,7 +65,8 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
     ensure_postgres_schema(settings)
     calendar = ChinaCalendar(settings.calendar_overrides)
     desk = ComplaintDesk(settings.to_eventsourcing_env(), clock=clock, tz=settings.tz,
-                         timekeeper=Timekeeper(calendar, settings.tz))
+                         timekeeper=Timekeeper(calendar, settings.tz),
+                         offices=load_offices(settings.offices))
     engine = make_engine(settings)
     views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)

@@ -30,9 +30,11 @@ from application.errors import (
     VersionMismatch,
 )
 from application.views import ComplaintDetails, HistoryItem
-from domain.clocks import Timekeeper
+from domain.clocks import ClockName, Timekeeper
 from domain.complaint import Complaint, complaint_id_for
+from domain.errors import InvalidValue
 from domain.intake import Intake
+from domain.offices import Offices
 from domain.permissions import Actor
 
 
@@ -52,11 +54,13 @@ class ComplaintDesk(Application[UUID]):
         clock: Callable[[], datetime] = utc_now,
         tz: tzinfo = ZoneInfo("Asia/Shanghai"),
         timekeeper: Timekeeper | None = None,
+        offices: Offices | None = None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
         self.tz = tz
         self.timekeeper = timekeeper
+        self.offices = offices if offices is not None else Offices(())
         self._after_save: list[Callable[[int], None]] = []
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -72,6 +76,8 @@ class ComplaintDesk(Application[UUID]):
 
     def file(self, intake: Intake, *, actor: Actor, idempotency_key: str | None = None) -> UUID:
         """File a complaint; the same idempotency key from the same user returns the first one."""
+        if intake.office not in self.offices:
+            raise InvalidValue("office", "not a known office")
         complaint = Complaint.file(
             intake, actor=actor, at=self.clock(), tz=self.tz, idempotency_key=idempotency_key
         )
@@ -88,16 +94,27 @@ class ComplaintDesk(Application[UUID]):
     def transfer(self, complaint_id: UUID, *, actor: Actor, to_office: str, note: str = "",
                  expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.transfer(
-            actor=actor, at=at, to_office=to_office, note=note))
+            actor=actor, at=at, to_office=to_office, note=note, offices=self.offices))
 
-    def accept(self, complaint_id: UUID, *, actor: Actor, expected_version: int | None = None) -> None:
+    def return_to_intake(self, complaint_id: UUID, *, actor: Actor, reason: str,
+                         expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.return_to_intake(
+            actor=actor, at=at, reason=reason, offices=self.offices))
+
+    def accept(self, complaint_id: UUID, *, actor: Actor, notified_via: str | None = None,
+               expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.accept(
-            actor=actor, at=at, tz=self.tz))
+            actor=actor, at=at, tz=self.tz, notified_via=notified_via))
 
     def reject(self, complaint_id: UUID, *, actor: Actor, reason: str, note: str = "",
-               expected_version: int | None = None) -> None:
+               notified_via: str | None = None, expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.reject(
-            actor=actor, at=at, reason=reason, note=note))
+            actor=actor, at=at, reason=reason, note=note, notified_via=notified_via))
+
+    def notify(self, complaint_id: UUID, *, actor: Actor, channel: str, note: str = "",
+               expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.notify(
+            actor=actor, at=at, channel=channel, note=note))
 
     def assign(self, complaint_id: UUID, *, actor: Actor, mediator: str,
                expected_version: int | None = None) -> None:
@@ -115,22 +132,42 @@ class ComplaintDesk(Application[UUID]):
             actor=actor, at=at, kind=kind, text=text))
 
     def suspend(self, complaint_id: UUID, *, actor: Actor, reason: str, note: str = "",
+                body: str | None = None, designated: bool | None = None,
                 expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.suspend(
-            actor=actor, at=at, reason=reason, note=note))
+            actor=actor, at=at, reason=reason, note=note, body=body, designated=designated))
 
     def resume(self, complaint_id: UUID, *, actor: Actor, expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.resume(actor=actor, at=at))
 
+    def request_recusal(self, complaint_id: UUID, *, actor: Actor, by: str, reason: str,
+                        expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.request_recusal(
+            actor=actor, at=at, by=by, reason=reason))
+
+    def decide_recusal(self, complaint_id: UUID, *, actor: Actor, upheld: object,
+                       mediator: str | None = None, note: str = "",
+                       expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.decide_recusal(
+            actor=actor, at=at, upheld=upheld, mediator=mediator, note=note))
+
     def resolve(self, complaint_id: UUID, *, actor: Actor, outcome: str, amount_recovered: object,
-                terms: str, expected_version: int | None = None) -> None:
+                terms: str, mode: str | None = None, record: str | None = None,
+                expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.resolve(
-            actor=actor, at=at, outcome=outcome, amount_recovered=amount_recovered, terms=terms))
+            actor=actor, at=at, outcome=outcome, amount_recovered=amount_recovered, terms=terms,
+            mode=mode, record=record))
 
     def terminate(self, complaint_id: UUID, *, actor: Actor, reason: str, note: str = "",
                   expected_version: int | None = None) -> None:
-        self._run(complaint_id, expected_version, lambda c, at: c.terminate(
-            actor=actor, at=at, reason=reason, note=note))
+        events = list(self.events.get(complaint_id))
+        complaint = self._fold(complaint_id, events)
+        _check_version(complaint, expected_version)
+        at = self.clock()
+        over, due = self._mediation_period(events, at)
+        complaint.terminate(actor=actor, at=at, reason=reason, note=note, period_over=over,
+                            period_due=due)
+        self._save(complaint)
 
     def record_notice(self, complaint_id: UUID, *, actor: Actor, note: str = "",
                       expected_version: int | None = None) -> None:
@@ -143,14 +180,29 @@ class ComplaintDesk(Application[UUID]):
             actor=actor, at=at, forum=forum, reason=reason))
 
     def withdraw(self, complaint_id: UUID, *, actor: Actor, note: str = "",
-                 expected_version: int | None = None) -> None:
+                 kind: str | None = None, expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.withdraw(
-            actor=actor, at=at, note=note))
+            actor=actor, at=at, note=note, kind=kind))
 
-    def record_satisfaction(self, complaint_id: UUID, *, actor: Actor, score: object,
-                            comment: str = "", expected_version: int | None = None) -> None:
+    def record_satisfaction(self, complaint_id: UUID, *, actor: Actor, score: object = None,
+                            level: object = None, comment: str = "",
+                            expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.record_satisfaction(
-            actor=actor, at=at, score=score, comment=comment))
+            actor=actor, at=at, score=score, level=level, comment=comment))
+
+    def _mediation_period(self, events: list[Any], at: datetime) -> tuple[bool, datetime | None]:
+        """Whether the mediation period has run out at `at`, and its due moment then."""
+        if self.timekeeper is None:
+            return False, None
+        run = self.timekeeper.replay(events).running(ClockName.MEDIATION)
+        if run is None:
+            return False, None
+        status = self.timekeeper.status(due_day=run.due_day, kind=run.kind, as_of=at,
+                                        suspended_at=run.suspended_at,
+                                        left_at_suspension=run.left_at_suspension,
+                                        start_day=run.start_day, length=run.length,
+                                        extension=run.extension)
+        return status.overdue, status.due_at
 
     def record(self, *complaints: Complaint) -> None:
         """Store complaints whose histories were built elsewhere (imports, demo data)."""
@@ -177,7 +229,8 @@ class ComplaintDesk(Application[UUID]):
         complaint = self._fold(complaint_id, events)
         # The same events give the deadlines, so the view never waits for a projection.
         clocks = self.timekeeper.replay(events) if self.timekeeper else None
-        return ComplaintDetails.of(complaint, clocks=clocks)
+        return ComplaintDetails.of(complaint, clocks=clocks, offices=self.offices,
+                                   end_of=self.timekeeper.end_of if self.timekeeper else None)
 
     def get_complaint_at(self, complaint_id: UUID, moment: datetime) -> ComplaintDetails:
         """The complaint as it stood at a moment: the last version recorded by then."""
@@ -215,14 +268,14 @@ class ComplaintDesk(Application[UUID]):
     def _load(self, complaint_id: UUID, version: int | None = None) -> Complaint:
         return self._fold(complaint_id, self.events.get(complaint_id, lte=version))
 
-    @staticmethod
-    def _fold(complaint_id: UUID, events: Iterable[Any]) -> Complaint:
+    def _fold(self, complaint_id: UUID, events: Iterable[Any]) -> Complaint:
         complaint: Any = None
         last: Any = None
         for last in events:
             complaint = last.mutate(complaint)
         if not isinstance(complaint, Complaint):
             raise ComplaintNotFound(complaint_id)
+        complaint.locate(self.offices)
         # Where the hash chain stands, so the next event links to the last stored one.
         complaint._chain_head = getattr(last, HASH_FIELD, None)
         return complaint
@@ -230,8 +283,7 @@ class ComplaintDesk(Application[UUID]):
     def _run(self, complaint_id: UUID, expected_version: int | None,
              command: Callable[[Complaint, datetime], Any]) -> None:
         complaint = self._load(complaint_id)
-        if expected_version is not None and expected_version != complaint.version:
-            raise VersionMismatch(complaint_id, expected_version, complaint.version)
+        _check_version(complaint, expected_version)
         command(complaint, self.clock())
         self._save(complaint)
 
@@ -261,6 +313,11 @@ class ComplaintDesk(Application[UUID]):
             object.__setattr__(event, HASH_FIELD, previous)
         complaint._chain_head = previous
         return events
+
+
+def _check_version(complaint: Complaint, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != complaint.version:
+        raise VersionMismatch(complaint.id, expected_version, complaint.version)
 
 
 def _same_filing(first: Complaint, intake: Intake) -> bool:

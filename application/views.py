@@ -11,6 +11,7 @@ from uuid import UUID
 from domain.clocks import CaseClocks, ClockName
 from domain.complaint import Complaint
 from domain.identifiers import business_key
+from domain.offices import Offices
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,21 @@ class ComplaintDetails:
     acceptance_due: date | None = None  # the latest acceptance clock (a transfer restarts it)
     mediation_due: date | None = None  # None until accepted
     deadlines_provisional: bool = False  # counted across a year with no confirmed schedule
+    office_name: str = ""
+    recusal_pending: bool = False
+    decision_notified: bool | None = None  # None before a decision
+    decision_notice_due: date | None = None  # while the complainant is still to be told
+    notice_due: date | None = None  # the termination notice, while it is still to be given
+    withdraw_kind: str | None = None
+    satisfaction_level: str | None = None
 
     @classmethod
-    def of(cls, complaint: Complaint, clocks: CaseClocks | None = None) -> ComplaintDetails:
+    def of(cls, complaint: Complaint, clocks: CaseClocks | None = None,
+           offices: Offices | None = None, end_of: Any = None) -> ComplaintDetails:
         acceptance = clocks.latest(ClockName.ACCEPTANCE) if clocks else None
         mediation = clocks.latest(ClockName.MEDIATION) if clocks else None
+        told = clocks.running(ClockName.DECISION_NOTICE) if clocks else None
+        notice = clocks.running(ClockName.NOTICE) if clocks else None
         business = dict(complaint.business)
         business["key"] = business_key(business["name"], business.get("uscc"))
         return cls(
@@ -79,11 +90,19 @@ class ComplaintDetails:
             forum=complaint.forum,
             filed_at=complaint.created_on,
             updated_at=complaint.modified_on,
-            allowed_actions=complaint.allowed_commands(),
+            allowed_actions=(complaint.locate(offices) if offices else complaint)
+            .allowed_commands(),
             acceptance_due=acceptance.due_day if acceptance else None,
             mediation_due=mediation.due_day if mediation else None,
             deadlines_provisional=any(
                 run.provisional for run in (acceptance, mediation) if run is not None),
+            office_name=offices.name_of(complaint.office) if offices else complaint.office,
+            recusal_pending=complaint.recusal_pending,
+            decision_notified=complaint.decision_notified,
+            decision_notice_due=told.due_day if told else None,
+            notice_due=notice.due_day if notice else None,
+            withdraw_kind=complaint.withdraw_kind,
+            satisfaction_level=complaint.satisfaction_level,
         )
 
 

@@ -1,10 +1,15 @@
 """Which clocks run for a complaint, read from its events (SPEC §3).
 
-- acceptance: starts at receipt, and again at every transfer (the receiving office
-  gets a whole period); stops at accept, reject or withdraw.
-- mediation: starts at acceptance; extended by the days it was suspended; stops at
-  resolve, terminate, escalate or withdraw.
-- notice: starts at termination; stops when the notice is recorded (or the case is
+- acceptance: starts at receipt, and again at every transfer or return to the intake
+  centre (the receiving office gets a whole period); stops at accept, reject or withdraw.
+- decision notice: starts at accept or reject unless the decision already says how the
+  complainant was told; due with the acceptance clock, or at the end of the decision
+  day if that is later (Order 121 Art. 15); stops when the telling is recorded.
+- mediation: starts at acceptance; extended by the days it was suspended (testing,
+  appraisal, or a pending recusal request); stops at resolve, terminate, escalate or
+  withdraw.
+- notice: starts at termination, or at a withdrawal after acceptance (Order 121 Art.
+  23(一) makes that a termination too); stops when the notice is recorded (or the case is
   escalated, after which no notice can be recorded).
 
 A clock's length comes from the regulation in force on the local day it starts: the
@@ -33,6 +38,7 @@ DUE_SOON_DAYS = 2  # "due soon": this many working days left, or fewer
 
 class ClockName(Coded):
     ACCEPTANCE = "acceptance"
+    DECISION_NOTICE = "decision_notice"
     MEDIATION = "mediation"
     NOTICE = "notice"
 
@@ -156,19 +162,35 @@ class Timekeeper:
     def add_days(self, start: date, n: int, kind: DayKind) -> date:
         if kind is DayKind.CALENDAR:
             return start + timedelta(days=n)
+        if kind is DayKind.CALENDAR_ROLLED:
+            return self.next_working_day(start + timedelta(days=n))
         return self.calendar.add_working_days(start, n)
 
+    def next_working_day(self, day: date) -> date:
+        """The day itself when it is worked, else the first working day after it."""
+        while not self.calendar.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
     def days_between(self, start: date, end: date, kind: DayKind) -> int:
-        if kind is DayKind.CALENDAR:
-            return (end - start).days
-        return self.calendar.working_days_between(start, end)
+        if kind is DayKind.WORKING:
+            return self.calendar.working_days_between(start, end)
+        return (end - start).days
 
     def deadline(self, start: date, limit: TimeLimit, extension: int = 0) -> tuple[date, bool]:
-        """The due day of a clock started on `start`, and whether it is provisional."""
+        """The due day of a clock started on `start`, and whether it is provisional.
+
+        Suspended days are added before the roll to a working day (SPEC §3), which is
+        why the extension is part of the count rather than added to a rolled day.
+        """
         due = self.add_days(start, limit.days + extension, limit.kind)
-        provisional = (limit.kind is DayKind.WORKING
-                       and touches_unconfirmed(self.calendar, start, due))
-        return due, provisional
+        if limit.kind is DayKind.CALENDAR:
+            return due, False
+        if limit.kind is DayKind.CALENDAR_ROLLED:
+            # Only whether the last day is worked depends on the schedule.
+            raw = start + timedelta(days=limit.days + extension)
+            return due, touches_unconfirmed(self.calendar, raw - timedelta(days=1), due)
+        return due, touches_unconfirmed(self.calendar, start, due)
 
     # ----- folding events -------------------------------------------------------
 
@@ -217,10 +239,60 @@ class Timekeeper:
                 run.office = case.office
         self._start(case, ClockName.ACCEPTANCE, self._in_force(at), at, event.originator_version)
 
+    def _returned(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        # Back at the intake centre (Order 121 Art. 41), which dispatches it afresh.
+        self._stop(case, ClockName.ACCEPTANCE, at, "returned")
+        case.office = event.to_office
+        for run in case.runs:
+            if run.running:
+                run.office = case.office
+        self._start(case, ClockName.ACCEPTANCE, self._in_force(at), at, event.originator_version)
+
     def _accepted(self, case: CaseClocks, event: Any, at: datetime) -> None:
-        self._stop(case, ClockName.ACCEPTANCE, at, "accepted")
+        self._decided(case, event, at, "accepted")
         self._start(case, ClockName.MEDIATION, by_id(event.regulation, self.texts), at,
                     event.originator_version)
+
+    def _rejected(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        self._decided(case, event, at, "rejected")
+
+    def _decided(self, case: CaseClocks, event: Any, at: datetime, by: str) -> None:
+        acceptance = case.running(ClockName.ACCEPTANCE)
+        self._stop(case, ClockName.ACCEPTANCE, at, by)
+        if getattr(event, "notified_via", None) or acceptance is None:
+            return
+        # Told with the decision, or by the acceptance deadline; a late decision is
+        # due to be told the same day (Order 121 Art. 15).
+        day = self.day_of(at)
+        due = max(acceptance.due_day, day)
+        case.runs.append(ClockRun(
+            seq=event.originator_version, clock=ClockName.DECISION_NOTICE,
+            regulation=acceptance.regulation, kind=DayKind.WORKING,
+            length=self.calendar.working_days_between(day, due), started_at=at, start_day=day,
+            office=case.office, mediator=case.mediator, due_day=due,
+            provisional=acceptance.provisional,
+        ))
+
+    def _withdrawn(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        after_acceptance = case.running(ClockName.MEDIATION) is not None
+        for clock in (ClockName.ACCEPTANCE, ClockName.DECISION_NOTICE, ClockName.MEDIATION):
+            self._stop(case, clock, at, "withdrawn")
+        if after_acceptance:
+            # A withdrawal after acceptance ends mediation (Order 121 Art. 23(一)): both
+            # parties are told within the same period as for any termination.
+            self._start(case, ClockName.NOTICE, self._in_force(at), at, event.originator_version)
+
+    def _recusal_requested(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        # Mediation is suspended (中止) until the decision (Order 121 Art. 21).
+        self._suspended(case, event, at)
+
+    def _recusal_decided(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        case.mediator = event.mediator or case.mediator
+        for run in case.runs:
+            if run.running:
+                run.mediator = case.mediator
+        if not event.suspended:  # a testing suspension that began earlier still runs
+            self._resumed(case, event, at)
 
     def _assigned(self, case: CaseClocks, event: Any, at: datetime) -> None:
         case.mediator = event.mediator
@@ -243,6 +315,7 @@ class Timekeeper:
 
     def _terminated(self, case: CaseClocks, event: Any, at: datetime) -> None:
         self._stop(case, ClockName.MEDIATION, at, "terminated")
+        self._stop(case, ClockName.DECISION_NOTICE, at, "terminated")
         self._start(case, ClockName.NOTICE, self._in_force(at), at, event.originator_version)
 
     # ----- starting and stopping ------------------------------------------------
@@ -271,7 +344,8 @@ class Timekeeper:
         run.suspended_at = None
         run.left_at_suspension = None
         due, provisional = self.deadline(run.start_day, _limit(run), run.extension)
-        crossed = run.kind is DayKind.WORKING and touches_unconfirmed(self.calendar, since, until)
+        crossed = run.kind is not DayKind.CALENDAR and touches_unconfirmed(
+            self.calendar, since, until)
         run.due_day = due
         run.provisional = run.provisional or provisional or crossed
 
@@ -291,18 +365,25 @@ class Timekeeper:
 
     def status(self, *, due_day: date, kind: DayKind, as_of: datetime,
                suspended_at: datetime | None = None,
-               left_at_suspension: int | None = None) -> ClockStatus:
+               left_at_suspension: int | None = None, start_day: date | None = None,
+               length: int | None = None, extension: int = 0) -> ClockStatus:
         """A running clock as of `as_of`: due, working days left, overdue, due soon.
 
         A suspended clock does not run: its working days left stay as they were when it
-        was suspended, and its due day is shown as it would be if resumed at `as_of`.
+        was suspended, and its due day is shown as it would be if resumed at `as_of`
+        (counted again from its start when that is known, since a rolled due day
+        cannot be counted on from).
         """
         today = self.day_of(as_of)
         if suspended_at is not None and suspended_at <= as_of:
             since = self.day_of(suspended_at)
             due = due_day
             if today > since:
-                due = self.add_days(due_day, self.days_between(since, today, kind), kind)
+                paused = self.days_between(since, today, kind)
+                if start_day is not None and length is not None:
+                    due = self.deadline(start_day, TimeLimit(length, kind), extension + paused)[0]
+                else:
+                    due = self.add_days(due_day, paused, kind)
             if left_at_suspension is None:
                 left_at_suspension = working_days_left(self.calendar, since, due_day)
             left = left_at_suspension
@@ -339,15 +420,20 @@ def _stops(*clocks: ClockName, by: str) -> Any:
 _HANDLERS: dict[str, Any] = {
     "Transferred": Timekeeper._transferred,
     "Accepted": Timekeeper._accepted,
-    "Rejected": _stops(ClockName.ACCEPTANCE, by="rejected"),
+    "Rejected": Timekeeper._rejected,
+    "ReturnedToIntake": Timekeeper._returned,
+    "DecisionNotified": _stops(ClockName.DECISION_NOTICE, by="notified"),
+    "RecusalRequested": Timekeeper._recusal_requested,
+    "RecusalDecided": Timekeeper._recusal_decided,
     "MediatorAssigned": Timekeeper._assigned,
     "MediatorReassigned": Timekeeper._assigned,
     "ClockSuspended": Timekeeper._suspended,
     "ClockResumed": Timekeeper._resumed,
-    "Resolved": _stops(ClockName.MEDIATION, by="resolved"),
+    "Resolved": _stops(ClockName.MEDIATION, ClockName.DECISION_NOTICE, by="resolved"),
     "Terminated": Timekeeper._terminated,
     "TerminationNoticeRecorded": _stops(ClockName.NOTICE, by="notice_recorded"),
     # Escalating a terminated case sends it on: its notice can no longer be recorded.
-    "Escalated": _stops(ClockName.MEDIATION, ClockName.NOTICE, by="escalated"),
-    "Withdrawn": _stops(ClockName.ACCEPTANCE, ClockName.MEDIATION, by="withdrawn"),
+    "Escalated": _stops(ClockName.MEDIATION, ClockName.NOTICE, ClockName.DECISION_NOTICE,
+                        by="escalated"),
+    "Withdrawn": Timekeeper._withdrawn,
 }

@@ -17,19 +17,27 @@ from uuid import UUID, NAMESPACE_URL, uuid4, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain import lifecycle
-from domain.errors import InvalidValue, NotPermitted
+from domain.errors import CommandNotAllowed, InvalidValue, MediationPeriodRunning, NotPermitted
 from domain.intake import Intake, bounded_text, code, money, office_code
+from domain.offices import Offices
 from domain.permissions import Actor, check_permitted, role_may_ever
-from domain.regulation import by_id, in_force
+from domain.regulation import Regulation, by_id, in_force
 from domain.vocabulary import (
+    AgreementRecord,
     Forum,
+    MediationMode,
     NoteKind,
+    NotifyChannel,
     Outcome,
+    RecusalBy,
     RejectReason,
     Role,
+    SatisfactionLevel,
     State,
     SuspendReason,
     TerminateReason,
+    WithdrawKind,
+    level_of_score,
 )
 
 _IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "urn:complaint-desk:idempotency")
@@ -144,12 +152,30 @@ class Complaint(Aggregate):
         self.filed_by = actor
         self.mediator: str | None = None
         self.suspended = False
+        self.recusal_pending = False
+        self.decision_notified: bool | None = None
+        self.notice_due = False
         self.notice_recorded = False
         self.satisfaction: int | None = None
+        self.satisfaction_level: str | None = None
         self.outcome: dict[str, Any] | None = None
         self.closing_reason: str | None = None
+        self.withdraw_kind: str | None = None
         self.forum: str | None = None
+        self.dispatched_from: str | None = None
         self.notes_count = 0
+
+    # Whether the complaint sits at the intake centre is the directory's answer, not the
+    # history's: `locate` asks it after loading, and before any move between offices.
+    at_intake = False
+
+    def locate(self, offices: Offices) -> Complaint:
+        self.at_intake = offices.is_intake(self.office)
+        return self
+
+    @property
+    def rated(self) -> bool:
+        return self.satisfaction_level is not None
 
     # ----- deciding -----------------------------------------------------------
 
@@ -166,11 +192,35 @@ class Complaint(Aggregate):
     def allowed_commands(self) -> list[str]:
         return lifecycle.allowed_commands(self)
 
-    # ----- commands -----------------------------------------------------------
+    @property
+    def receipt_text(self) -> Regulation:
+        """The text that governs acceptance and its grounds: the one in force at receipt."""
+        return by_id(self.regulation)
 
-    def transfer(self, *, actor: Actor, at: datetime, to_office: str, note: str = "") -> None:
-        state = self._decide("transfer", actor)
+    @property
+    def mediation_text(self) -> Regulation:
+        """The text that governs mediation and its grounds: the one in force at acceptance."""
+        return by_id(self.mediation_regulation or self.regulation)
+
+    @staticmethod
+    def _ground(enum: Any, raw: object, field: str, text: Regulation, offered: frozenset[Any],
+                what: str) -> Any:
+        value = code(enum, raw, field)
+        if value not in offered:
+            listed = ", ".join(sorted(v.value for v in offered))
+            raise InvalidValue(field, f"'{value.value}' is not {what} under {text.title}; "
+                                      f"the grounds there are: {listed}")
+        return value
+
+    # ----- intake: where the complaint is handled -----------------------------
+
+    def transfer(self, *, actor: Actor, at: datetime, to_office: str, offices: Offices,
+                 note: str = "") -> None:
+        self.locate(offices)
+        state = self._decide("transfer", actor, by_supervisor=actor.role is Role.SUPERVISOR)
         to_office = office_code(to_office, "to_office")
+        if to_office not in offices:
+            raise InvalidValue("to_office", "not a known office")
         if to_office == self.office:
             raise InvalidValue("to_office", "the complaint is already with this office")
         note = bounded_text(note, "note", 1000, required=False)
@@ -182,30 +232,105 @@ class Complaint(Aggregate):
                      to_office: str, note: str) -> None:
         self.state = State(state)
         self.office = to_office
+        self.dispatched_from = from_office
 
-    def accept(self, *, actor: Actor, at: datetime, tz: tzinfo) -> None:
+    def return_to_intake(self, *, actor: Actor, at: datetime, reason: str,
+                         offices: Offices) -> None:
+        self.locate(offices)
+        state = self._decide("return-to-intake", actor)
+        reason = bounded_text(reason, "reason", 1000)
+        to_office = offices.intake_for(self.office, dispatched_from=self.dispatched_from)
+        if to_office is None:
+            raise InvalidValue("office", "no intake centre is known for this office")
+        self._returned_to_intake(actor=actor.as_data(), at=at, state=state,
+                                 from_office=self.office, to_office=to_office, reason=reason)
+
+    @event("ReturnedToIntake")
+    def _returned_to_intake(self, actor: dict[str, str], at: datetime, state: str,
+                            from_office: str, to_office: str, reason: str) -> None:
+        self.state = State(state)
+        self.office = to_office
+        self.dispatched_from = None
+
+    # ----- the decision on acceptance -----------------------------------------
+
+    def accept(self, *, actor: Actor, at: datetime, tz: tzinfo,
+               notified_via: str | None = None) -> None:
         state = self._decide("accept", actor)
         regulation = in_force(at.astimezone(tz).date())
-        self._accepted(actor=actor.as_data(), at=at, state=state, regulation=regulation.id)
+        channel = _channel(notified_via, "notified_via")
+        self._accepted(actor=actor.as_data(), at=at, state=state, regulation=regulation.id,
+                       notified_via=channel)
 
-    @event("Accepted")
-    def _accepted(self, actor: dict[str, str], at: datetime, state: str, regulation: str) -> None:
+    class Accepted(Aggregate.Event):
+        # v2 added `notified_via`: how the complainant was told, when told with the decision.
+        class_version = 2
+
+        actor: dict[str, str]
+        at: datetime
+        state: str
+        regulation: str
+        notified_via: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["notified_via"] = None
+
+    @event(Accepted)
+    def _accepted(self, actor: dict[str, str], at: datetime, state: str, regulation: str,
+                  notified_via: str | None) -> None:
         self.state = State(state)
         self.mediation_regulation = regulation
+        self.decision_notified = notified_via is not None
 
-    def reject(self, *, actor: Actor, at: datetime, reason: str, note: str = "") -> None:
+    def reject(self, *, actor: Actor, at: datetime, reason: str, note: str = "",
+               notified_via: str | None = None) -> None:
         state = self._decide("reject", actor)
-        reason_code = code(RejectReason, reason, "reason")
-        governing = by_id(self.regulation)
-        if reason_code not in governing.reject_reasons:
-            raise InvalidValue("reason", f"not a ground for non-acceptance under {governing.title}")
+        text = self.receipt_text
+        reason_code = self._ground(RejectReason, reason, "reason", text, text.reject_reasons,
+                                   "a ground for non-acceptance")
         note = bounded_text(note, "note", 1000, required=False)
-        self._rejected(actor=actor.as_data(), at=at, state=state, reason=reason_code.value, note=note)
+        channel = _channel(notified_via, "notified_via")
+        self._rejected(actor=actor.as_data(), at=at, state=state, reason=reason_code.value,
+                       note=note, notified_via=channel)
 
-    @event("Rejected")
-    def _rejected(self, actor: dict[str, str], at: datetime, state: str, reason: str, note: str) -> None:
+    class Rejected(Aggregate.Event):
+        # v2 added `notified_via`, as for Accepted.
+        class_version = 2
+
+        actor: dict[str, str]
+        at: datetime
+        state: str
+        reason: str
+        note: str
+        notified_via: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["notified_via"] = None
+
+    @event(Rejected)
+    def _rejected(self, actor: dict[str, str], at: datetime, state: str, reason: str, note: str,
+                  notified_via: str | None) -> None:
         self.state = State(state)
         self.closing_reason = reason
+        self.decision_notified = notified_via is not None
+
+    def notify(self, *, actor: Actor, at: datetime, channel: str, note: str = "") -> None:
+        """The complainant was told of the decision (Order 121 Art. 15), and how."""
+        state = self._decide("notify", actor)
+        channel_code = _channel(channel, "channel", required=True)
+        note = bounded_text(note, "note", 1000, required=False)
+        self._decision_notified(actor=actor.as_data(), at=at, state=state, channel=channel_code,
+                                note=note)
+
+    @event("DecisionNotified")
+    def _decision_notified(self, actor: dict[str, str], at: datetime, state: str, channel: str,
+                           note: str) -> None:
+        self.state = State(state)
+        self.decision_notified = True
+
+    # ----- mediation ----------------------------------------------------------
 
     def assign(self, *, actor: Actor, at: datetime, mediator: str) -> None:
         state = self._decide("assign", actor)
@@ -242,16 +367,40 @@ class Complaint(Aggregate):
         self.state = State(state)
         self.notes_count += 1
 
-    def suspend(self, *, actor: Actor, at: datetime, reason: str, note: str = "") -> None:
+    def suspend(self, *, actor: Actor, at: datetime, reason: str, note: str = "",
+                body: str | None = None, designated: bool | None = None) -> None:
         state = self._decide("suspend", actor)
-        reason_code = code(SuspendReason, reason, "reason")
+        text = self.mediation_text
+        reason_code = self._ground(SuspendReason, reason, "reason", text, text.suspend_reasons,
+                                   "a ground for suspending the mediation period")
         note = bounded_text(note, "note", 1000, required=False)
+        body = bounded_text(body, "body", 200, required=False) or None
+        if designated is not None and not isinstance(designated, bool):
+            raise InvalidValue("designated", "must be true or false")
         self._clock_suspended(actor=actor.as_data(), at=at, state=state, reason=reason_code.value,
-                              note=note)
+                              note=note, body=body, designated=designated)
 
-    @event("ClockSuspended")
+    class ClockSuspended(Aggregate.Event):
+        # v2 added the testing or appraisal `body`, and `designated` (Order 121 Art. 22:
+        # the office chose it because the parties could not agree).
+        class_version = 2
+
+        actor: dict[str, str]
+        at: datetime
+        state: str
+        reason: str
+        note: str
+        body: str | None
+        designated: bool | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["body"] = None
+            state["designated"] = None
+
+    @event(ClockSuspended)
     def _clock_suspended(self, actor: dict[str, str], at: datetime, state: str, reason: str,
-                         note: str) -> None:
+                         note: str, body: str | None, designated: bool | None) -> None:
         self.state = State(state)
         self.suspended = True
 
@@ -264,28 +413,108 @@ class Complaint(Aggregate):
         self.state = State(state)
         self.suspended = False
 
+    def request_recusal(self, *, actor: Actor, at: datetime, by: str, reason: str) -> None:
+        """A party asks the mediator to step aside: mediation is suspended (Art. 21)."""
+        state = self._decide("recusal-request", actor)
+        by_code = code(RecusalBy, by, "by")
+        reason = bounded_text(reason, "reason", 1000)
+        self._recusal_requested(actor=actor.as_data(), at=at, state=state, by=by_code.value,
+                                reason=reason, mediator=self.mediator)
+
+    @event("RecusalRequested")
+    def _recusal_requested(self, actor: dict[str, str], at: datetime, state: str, by: str,
+                           reason: str, mediator: str | None) -> None:
+        self.state = State(state)
+        self.recusal_pending = True
+
+    def decide_recusal(self, *, actor: Actor, at: datetime, upheld: object,
+                       mediator: str | None = None, note: str = "") -> None:
+        state = self._decide("recusal-decision", actor)
+        if not isinstance(upheld, bool):
+            raise InvalidValue("upheld", "must be true or false")
+        new_mediator: str | None = None
+        if upheld:
+            new_mediator = bounded_text(mediator, "mediator", 64)
+            if new_mediator == self.mediator:
+                raise InvalidValue("mediator", "the challenged mediator cannot go on with the case")
+        elif mediator:
+            raise InvalidValue("mediator", "only an upheld request names a new mediator")
+        note = bounded_text(note, "note", 1000, required=False)
+        self._recusal_decided(actor=actor.as_data(), at=at, state=state, upheld=upheld,
+                              mediator=new_mediator, previous=self.mediator, note=note,
+                              suspended=self.suspended)
+
+    @event("RecusalDecided")
+    def _recusal_decided(self, actor: dict[str, str], at: datetime, state: str, upheld: bool,
+                         mediator: str | None, previous: str | None, note: str,
+                         suspended: bool) -> None:
+        # `suspended`: a testing suspension begun before the request still holds the clock.
+        self.state = State(state)
+        self.recusal_pending = False
+        if mediator:
+            self.mediator = mediator
+
+    # ----- closing ------------------------------------------------------------
+
     def resolve(self, *, actor: Actor, at: datetime, outcome: str, amount_recovered: object,
-                terms: str) -> None:
+                terms: str, mode: str | None = None, record: str | None = None) -> None:
         state = self._decide("resolve", actor)
         outcome_code = code(Outcome, outcome, "outcome")
         amount = money(amount_recovered, "amount_recovered")
         terms = bounded_text(terms, "terms", 5000)
+        mode_code = code(MediationMode, mode or MediationMode.REMOTE.value, "mode")
+        record_code = code(AgreementRecord, record, "record") if record is not None else None
+        if mode_code is MediationMode.ON_SITE and record_code is None:
+            # Art. 24: an on-site agreement becomes a 调解书 unless performed at once or
+            # both parties decline one; which of the three must be said.
+            raise InvalidValue("record", "an on-site agreement must say: agreement_document, "
+                                         "performed_immediately or parties_declined")
         self._resolved(actor=actor.as_data(), at=at, state=state, outcome=outcome_code.value,
-                       amount_recovered=amount, terms=terms)
+                       amount_recovered=amount, terms=terms, mode=mode_code.value,
+                       record=record_code.value if record_code else None)
 
-    @event("Resolved")
+    class Resolved(Aggregate.Event):
+        # v2 added `mode` (on site or remote) and `record` (Order 121 Art. 20, 24). Older
+        # agreements were remote in the desk's records, with no 调解书 recorded.
+        class_version = 2
+
+        actor: dict[str, str]
+        at: datetime
+        state: str
+        outcome: str
+        amount_recovered: Decimal
+        terms: str
+        mode: str
+        record: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["mode"] = MediationMode.REMOTE.value
+            state["record"] = None
+
+    @event(Resolved)
     def _resolved(self, actor: dict[str, str], at: datetime, state: str, outcome: str,
-                  amount_recovered: Decimal, terms: str) -> None:
+                  amount_recovered: Decimal, terms: str, mode: str, record: str | None) -> None:
         self.state = State(state)
         self.suspended = False
-        self.outcome = {"outcome": outcome, "amount_recovered": amount_recovered, "terms": terms}
+        self.outcome = {"outcome": outcome, "amount_recovered": amount_recovered, "terms": terms,
+                        "mode": mode, "record": record}
 
-    def terminate(self, *, actor: Actor, at: datetime, reason: str, note: str = "") -> None:
-        state = self._decide("terminate", actor)
-        reason_code = code(TerminateReason, reason, "reason")
-        governing = by_id(self.mediation_regulation or self.regulation)
-        if reason_code not in governing.terminate_reasons:
-            raise InvalidValue("reason", f"not a ground for ending mediation under {governing.title}")
+    def terminate(self, *, actor: Actor, at: datetime, reason: str, note: str = "",
+                  period_over: bool = False, period_due: datetime | None = None) -> None:
+        """End mediation. `period_over` says whether the mediation period has run out at
+        `at` (the application works it out from the clocks), because "no agreement in
+        time" is no ground while the period runs."""
+        text = self.mediation_text
+        reason_code = self._ground(TerminateReason, reason, "reason", text,
+                                   text.terminate_reasons, "a ground for ending mediation")
+        try:
+            state = self._decide("terminate", actor, reason=reason_code.value,
+                                 period_over=period_over)
+        except CommandNotAllowed as refused:
+            if reason_code is TerminateReason.NO_AGREEMENT_IN_TIME and "terminate" in refused.allowed:
+                raise MediationPeriodRunning(self.state.value, period_due) from None
+            raise
         note = bounded_text(note, "note", 1000, required=False)
         self._terminated(actor=actor.as_data(), at=at, state=state, reason=reason_code.value, note=note)
 
@@ -293,7 +522,9 @@ class Complaint(Aggregate):
     def _terminated(self, actor: dict[str, str], at: datetime, state: str, reason: str, note: str) -> None:
         self.state = State(state)
         self.suspended = False
+        self.recusal_pending = False
         self.closing_reason = reason
+        self.notice_due = True
 
     def record_notice(self, *, actor: Actor, at: datetime, note: str = "") -> None:
         state = self._decide("notice", actor)
@@ -305,6 +536,7 @@ class Complaint(Aggregate):
                                      note: str) -> None:
         self.state = State(state)
         self.notice_recorded = True
+        self.notice_due = False
 
     def escalate(self, *, actor: Actor, at: datetime, forum: str, reason: str) -> None:
         state = self._decide("escalate", actor, reason=reason.strip() if isinstance(reason, str) else "")
@@ -318,38 +550,98 @@ class Complaint(Aggregate):
                    from_state: str) -> None:
         self.state = State(state)
         self.suspended = False
+        self.recusal_pending = False
+        self.notice_due = False
         self.forum = forum
 
-    def withdraw(self, *, actor: Actor, at: datetime, note: str = "") -> None:
+    def withdraw(self, *, actor: Actor, at: datetime, note: str = "",
+                 kind: str | None = None) -> None:
         state = self._decide("withdraw", actor)
+        kind_code = code(WithdrawKind, kind or WithdrawKind.WITHDRAWN.value, "kind")
         note = bounded_text(note, "note", 1000, required=False)
-        self._withdrawn(actor=actor.as_data(), at=at, state=state, note=note)
+        self._withdrawn(actor=actor.as_data(), at=at, state=state, note=note, kind=kind_code.value)
 
-    @event("Withdrawn")
-    def _withdrawn(self, actor: dict[str, str], at: datetime, state: str, note: str) -> None:
+    class Withdrawn(Aggregate.Event):
+        # v2 added `kind`: withdrawn, or settled privately (Order 121 Art. 23(一)).
+        class_version = 2
+
+        actor: dict[str, str]
+        at: datetime
+        state: str
+        note: str
+        kind: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["kind"] = WithdrawKind.WITHDRAWN.value
+
+    @event(Withdrawn)
+    def _withdrawn(self, actor: dict[str, str], at: datetime, state: str, note: str,
+                   kind: str) -> None:
+        # After acceptance a withdrawal ends mediation, and both parties are told of it.
+        self.notice_due = self.mediation_regulation is not None
         self.state = State(state)
         self.suspended = False
+        self.recusal_pending = False
+        self.withdraw_kind = kind
 
-    def record_satisfaction(self, *, actor: Actor, at: datetime, score: object, comment: str = "") -> None:
+    def record_satisfaction(self, *, actor: Actor, at: datetime, score: object = None,
+                            level: object = None, comment: str = "") -> None:
         state = self._decide("satisfaction", actor)
-        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        if score is not None and (isinstance(score, bool) or not isinstance(score, int)
+                                  or not 1 <= score <= 5):
             raise InvalidValue("score", "must be a whole number from 1 to 5")
+        if level is None and score is None:
+            raise InvalidValue("level", "is required: satisfied, basically_satisfied or "
+                                        "dissatisfied (or a score from 1 to 5)")
+        level_code = (code(SatisfactionLevel, level, "level") if level is not None
+                      else level_of_score(score))  # type: ignore[arg-type]
+        if score is not None and level_of_score(score) is not level_code:
+            raise InvalidValue("level", f"a score of {score} is {level_of_score(score).value}")
         comment = bounded_text(comment, "comment", 1000, required=False)
         self._satisfaction_recorded(actor=actor.as_data(), at=at, state=state, score=score,
-                                    comment=comment)
+                                    level=level_code.value, comment=comment)
 
-    @event("SatisfactionRecorded")
-    def _satisfaction_recorded(self, actor: dict[str, str], at: datetime, state: str, score: int,
-                               comment: str) -> None:
+    class SatisfactionRecorded(Aggregate.Event):
+        # v2 added `level`, the 12315 scale; `score` (1-5) is kept when one was given.
+        class_version = 2
+
+        actor: dict[str, str]
+        at: datetime
+        state: str
+        score: int | None
+        level: str
+        comment: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["level"] = level_of_score(state["score"]).value
+
+    @event(SatisfactionRecorded)
+    def _satisfaction_recorded(self, actor: dict[str, str], at: datetime, state: str,
+                               score: int | None, level: str, comment: str) -> None:
         self.state = State(state)
         self.satisfaction = score
+        self.satisfaction_level = level
+
+
+def _channel(raw: object, field: str, *, required: bool = False) -> str | None:
+    if raw is None or raw == "":
+        if required:
+            raise InvalidValue(field, "is required")
+        return None
+    return code(NotifyChannel, raw, field).value
 
 
 # The command names of the lifecycle table, mapped to the aggregate's methods.
 COMMAND_METHODS: dict[str, str] = {
     "transfer": "transfer",
+    "return-to-intake": "return_to_intake",
     "accept": "accept",
     "reject": "reject",
+    "notify": "notify",
+    "recusal-request": "request_recusal",
+    "recusal-decision": "decide_recusal",
     "assign": "assign",
     "reassign": "reassign",
     "notes": "add_note",

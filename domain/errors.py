@@ -39,3 +39,16 @@ class NotPermitted(DomainError):
         self.command = command
         self.reason = reason
         super().__init__(f"'{command}' refused: {reason}")
+
+
+class MediationPeriodRunning(CommandNotAllowed):
+    """'No agreement within the period' while the mediation period still runs."""
+
+    def __init__(self, state: str, due: object) -> None:
+        DomainError.__init__(
+            self, f"'terminate' with no_agreement_in_time is refused: the mediation period "
+                  f"runs until {due.isoformat() if hasattr(due, 'isoformat') else due}")
+        self.state = state
+        self.command = "terminate"
+        self.allowed = ["terminate"]
+        self.due = due

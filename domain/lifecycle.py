@@ -14,14 +14,19 @@ from typing import Any, NamedTuple, Protocol
 from transitions import Machine, MachineError
 
 from domain.errors import CommandNotAllowed
-from domain.vocabulary import AGREEMENT_BREACHED, State
+from domain.vocabulary import AGREEMENT_BREACHED, State, TerminateReason
+
+NO_AGREEMENT_IN_TIME = TerminateReason.NO_AGREEMENT_IN_TIME.value
 
 
 class HasLifecycle(Protocol):
     state: State
     suspended: bool
-    notice_recorded: bool
-    satisfaction: int | None
+    recusal_pending: bool
+    notice_due: bool  # a termination (or a withdrawal after acceptance) awaits its notice
+    decision_notified: bool | None  # None before a decision
+    rated: bool
+    at_intake: bool  # the complaint sits at the intake centre (offices are data)
 
 
 def is_suspended(complaint: HasLifecycle, **_: Any) -> bool:
@@ -32,35 +37,70 @@ def is_running(complaint: HasLifecycle, **_: Any) -> bool:
     return not complaint.suspended
 
 
+def no_recusal_pending(complaint: HasLifecycle, **_: Any) -> bool:
+    # A pending request suspends mediation (Order 121 Art. 21): the challenged
+    # mediator can neither settle nor end the case until the supervisor decides.
+    return not complaint.recusal_pending
+
+
+def recusal_pending(complaint: HasLifecycle, **_: Any) -> bool:
+    return complaint.recusal_pending
+
+
 def notice_pending(complaint: HasLifecycle, **_: Any) -> bool:
-    return not complaint.notice_recorded
+    return complaint.notice_due
+
+
+def decision_untold(complaint: HasLifecycle, **_: Any) -> bool:
+    return complaint.decision_notified is False
 
 
 def not_yet_rated(complaint: HasLifecycle, **_: Any) -> bool:
-    return complaint.satisfaction is None
+    return not complaint.rated
 
 
 def breach_claimed(complaint: HasLifecycle, reason: str = "", **_: Any) -> bool:
     return reason == AGREEMENT_BREACHED
 
 
+def at_intake_office(complaint: HasLifecycle, by_supervisor: bool = False, **_: Any) -> bool:
+    """Only the intake centre dispatches (Order 121 Art. 41); a supervisor may too."""
+    return complaint.at_intake or by_supervisor
+
+
+def at_handling_office(complaint: HasLifecycle, **_: Any) -> bool:
+    return not complaint.at_intake
+
+
+def period_allows(complaint: HasLifecycle, reason: str = "", period_over: bool = False,
+                  **_: Any) -> bool:
+    # "No agreement within the period" cannot be the ground while the period still runs.
+    return reason != NO_AGREEMENT_IN_TIME or period_over
+
+
 F, A, R, M = State.FILED, State.ACCEPTED, State.REJECTED, State.MEDIATED
 RS, T, E, W = State.RESOLVED, State.TERMINATED, State.ESCALATED, State.WITHDRAWN
 CLOSED = [R, RS, T, E, W]
 
+FREE = no_recusal_pending
+
 TABLE: list[dict[str, Any]] = [
-    {"trigger": "transfer", "source": F, "dest": None},
+    {"trigger": "transfer", "source": F, "dest": None, "conditions": at_intake_office},
+    {"trigger": "return-to-intake", "source": F, "dest": None, "conditions": at_handling_office},
     {"trigger": "accept", "source": F, "dest": A},
     {"trigger": "reject", "source": F, "dest": R},
+    {"trigger": "notify", "source": [A, M, R], "dest": None, "conditions": [decision_untold, FREE]},
     {"trigger": "assign", "source": A, "dest": M},
-    {"trigger": "reassign", "source": M, "dest": None},
+    {"trigger": "reassign", "source": M, "dest": None, "conditions": FREE},
     {"trigger": "notes", "source": [A, M], "dest": None},
-    {"trigger": "suspend", "source": M, "dest": None, "conditions": is_running},
-    {"trigger": "resume", "source": M, "dest": None, "conditions": is_suspended},
-    {"trigger": "resolve", "source": [A, M], "dest": RS},
-    {"trigger": "terminate", "source": M, "dest": T},
-    {"trigger": "notice", "source": T, "dest": None, "conditions": notice_pending},
-    {"trigger": "escalate", "source": [M, T], "dest": E},
+    {"trigger": "suspend", "source": M, "dest": None, "conditions": [is_running, FREE]},
+    {"trigger": "resume", "source": M, "dest": None, "conditions": [is_suspended, FREE]},
+    {"trigger": "recusal-request", "source": M, "dest": None, "conditions": FREE},
+    {"trigger": "recusal-decision", "source": M, "dest": None, "conditions": recusal_pending},
+    {"trigger": "resolve", "source": [A, M], "dest": RS, "conditions": FREE},
+    {"trigger": "terminate", "source": M, "dest": T, "conditions": [FREE, period_allows]},
+    {"trigger": "notice", "source": [T, W], "dest": None, "conditions": notice_pending},
+    {"trigger": "escalate", "source": [M, T], "dest": E, "conditions": FREE},
     {"trigger": "escalate", "source": RS, "dest": E, "conditions": breach_claimed},
     {"trigger": "withdraw", "source": [F, A, M], "dest": W},
     {"trigger": "satisfaction", "source": CLOSED, "dest": None, "conditions": not_yet_rated},
@@ -114,9 +154,12 @@ def decide(complaint: HasLifecycle, command: str, **args: Any) -> State:
 
 def allowed_commands(complaint: HasLifecycle) -> list[str]:
     """Commands the table allows now; a guard that needs an argument is asked for the
-    argument that would satisfy it (escalating a resolved case needs a breach)."""
+    argument that would satisfy it (escalating a resolved case needs a breach, ending
+    mediation needs a ground)."""
     return list(_allowed(_Snapshot(complaint.state, complaint.suspended,
-                                   complaint.notice_recorded, complaint.satisfaction)))
+                                   complaint.recusal_pending, complaint.notice_due,
+                                   complaint.decision_notified, complaint.rated,
+                                   complaint.at_intake)))
 
 
 class _Snapshot(NamedTuple):
@@ -124,16 +167,24 @@ class _Snapshot(NamedTuple):
 
     state: State
     suspended: bool
-    notice_recorded: bool
-    satisfaction: int | None
+    recusal_pending: bool
+    notice_due: bool
+    decision_notified: bool | None
+    rated: bool
+    at_intake: bool
 
 
-@lru_cache(maxsize=256)
+_SATISFYING: dict[str, dict[str, Any]] = {
+    "escalate": {"reason": AGREEMENT_BREACHED},
+    "terminate": {"reason": "business_refused"},
+}
+
+
+@lru_cache(maxsize=512)
 def _allowed(snapshot: _Snapshot) -> tuple[str, ...]:
     allowed = []
     from_here = set(_MACHINE.get_triggers(snapshot.state))
     for command in (c for c in COMMANDS if c in from_here):
-        args = {"reason": AGREEMENT_BREACHED} if command == "escalate" else {}
-        if _ask(snapshot, command, args) is not None:
+        if _ask(snapshot, command, _SATISFYING.get(command, {})) is not None:
             allowed.append(command)
     return tuple(allowed)

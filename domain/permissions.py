@@ -36,14 +36,18 @@ OP, SUP = Role.OPERATOR, Role.SUPERVISOR
 
 WHO: dict[str, tuple[object, ...]] = {
     "file": (OP,),
-    "transfer": (OP, SUP),
+    "transfer": (OP, SUP),  # the table lets an operator dispatch only from the intake centre
+    "return-to-intake": (OP,),
     "accept": (OP,),
     "reject": (OP,),
+    "notify": (OP,),
     "assign": (OP, SUP),
     "reassign": (SUP,),
     "notes": (ASSIGNED_MEDIATOR, (OP, {State.ACCEPTED})),
     "suspend": (ASSIGNED_MEDIATOR,),
     "resume": (ASSIGNED_MEDIATOR,),
+    "recusal-request": (ASSIGNED_MEDIATOR, OP, SUP),
+    "recusal-decision": (SUP,),
     "resolve": (ASSIGNED_MEDIATOR, (OP, {State.ACCEPTED})),
     "terminate": (ASSIGNED_MEDIATOR,),
     "notice": (ASSIGNED_MEDIATOR, OP),

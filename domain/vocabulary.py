@@ -71,6 +71,7 @@ class RejectReason(Coded):
     NOT_CONSUMER_DISPUTE = "not_consumer_dispute"
     TIME_BARRED = "time_barred"
     INCOMPLETE = "incomplete"
+    FALSE_MATERIALS = "false_materials"
     IDENTITY_UNVERIFIED = "identity_unverified"
     OTHER_LAW = "other_law"
 
@@ -83,13 +84,18 @@ class TerminateReason(Coded):
     NO_AGREEMENT_POSSIBLE = "no_agreement_possible"
     NO_AGREEMENT_IN_TIME = "no_agreement_in_time"
     INADMISSIBLE_FOUND = "inadmissible_found"
+    TESTING_FEE_DISAGREEMENT = "testing_fee_disagreement"
+    FRAUD_SUSPECTED = "fraud_suspected"
+    PARTY_CEASED = "party_ceased"
     OTHER = "other"
 
 
 class SuspendReason(Coded):
-    TESTING = "testing"
+    CALIBRATION = "calibration"
     INSPECTION = "inspection"
+    TESTING = "testing"
     APPRAISAL = "appraisal"
+    # Stored history only: recusal has its own commands since Order 121 (Art. 21).
     RECUSAL = "recusal"
 
 
@@ -97,6 +103,8 @@ class Forum(Coded):
     COURT = "court"
     ARBITRATION = "arbitration"
     JUDICIAL_TRANSFER = "judicial_transfer"
+    # Order 121 Art. 42: the complainant is suspected of fraud or extortion.
+    POLICE = "police"
 
 
 AGREEMENT_BREACHED = "agreement_breached"
@@ -116,3 +124,49 @@ class NoteKind(Coded):
     SESSION = "session"
     BUSINESS_RESPONSE = "business_response"
     CONSUMER_CONTACT = "consumer_contact"
+
+
+class WithdrawKind(Coded):
+    WITHDRAWN = "withdrawn"
+    SETTLED_PRIVATELY = "settled_privately"
+
+
+class NotifyChannel(Coded):
+    PHONE = "phone"
+    SMS = "sms"
+    LETTER = "letter"
+    PLATFORM = "platform"
+    IN_PERSON = "in_person"
+
+
+class MediationMode(Coded):
+    ON_SITE = "on_site"
+    REMOTE = "remote"
+
+
+class AgreementRecord(Coded):
+    """What became of an agreement (Order 121 Art. 24): a 调解书, or a mediation record."""
+
+    AGREEMENT_DOCUMENT = "agreement_document"
+    PERFORMED_IMMEDIATELY = "performed_immediately"
+    PARTIES_DECLINED = "parties_declined"
+
+
+class SatisfactionLevel(Coded):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    DISSATISFIED = "dissatisfied"
+
+
+def level_of_score(score: int) -> SatisfactionLevel:
+    """The 12315 scale for a 1-5 score: 4-5 satisfied, 3 basically, 1-2 dissatisfied."""
+    if score >= 4:
+        return SatisfactionLevel.SATISFIED
+    if score == 3:
+        return SatisfactionLevel.BASICALLY_SATISFIED
+    return SatisfactionLevel.DISSATISFIED
+
+
+class RecusalBy(Coded):
+    CONSUMER = "consumer"
+    BUSINESS = "business"

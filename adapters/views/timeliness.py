@@ -77,9 +77,9 @@ timeliness_clocks = Table(
     Column("complaint_id", String(36), primary_key=True),
     Column("seq", Integer, primary_key=True),  # the version of the event that started it
     Column("received_at", DateTime, nullable=False),  # the complaint's, for its handling time
-    Column("clock", String(12), nullable=False),
+    Column("clock", String(20), nullable=False),
     Column("regulation", String(32), nullable=False),
-    Column("kind", String(10), nullable=False),
+    Column("kind", String(20), nullable=False),
     Column("length", Integer, nullable=False),
     Column("started_at", DateTime, nullable=False),
     Column("start_day", Date, nullable=False),
@@ -122,7 +122,7 @@ timeliness_daily = Table(
     Column("day", Date, primary_key=True),
     Column("office", String(32), primary_key=True),
     Column("mediator", String(64), primary_key=True),  # "" for none (acceptance clocks)
-    Column("clock", String(12), primary_key=True),
+    Column("clock", String(20), primary_key=True),
     Column("closed", Integer, nullable=False),
     Column("met", Integer, nullable=False),
 )
@@ -555,6 +555,8 @@ class TimelinessView(View):
         status = self.keeper.status(
             due_day=row["due_day"], kind=kind, as_of=as_of,
             suspended_at=_utc(row["suspended_at"]), left_at_suspension=row["left_at_suspension"],
+            start_day=row.get("start_day"), length=row.get("length"),
+            extension=row.get("extension") or 0,
         )
         return TimelinessItem(
             id=row["complaint_id"], clock=row["clock"], due=status.due, due_at=status.due_at,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from domain.complaint import Complaint
 from domain.intake import Intake
+from domain.offices import Office, Offices
 from domain.permissions import Actor
 from domain.vocabulary import Role
 
@@ -20,6 +21,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 5, 11, 9, 30, tzinfo=SHANGHAI)
 OFFICE = "SH-HP"
 OTHER_OFFICE = "SH-PD"
+INTAKE_CENTRE = "SH-12315"
+# The directory the unit tests decide against: one intake centre, two handling offices.
+OFFICES = Offices([
+    Office(INTAKE_CENTRE, "上海市市场监督管理局投诉举报中心", intake=True),
+    Office(OFFICE, "黄浦区市场监督管理局", parent=INTAKE_CENTRE),
+    Office(OTHER_OFFICE, "浦东新区市场监督管理局", parent=INTAKE_CENTRE),
+])
 
 operator = Actor("op1", Role.OPERATOR)
 mediator = Actor("med1", Role.MEDIATOR)  # the one builders assign
@@ -63,15 +71,18 @@ def an_intake(
 # How each state is reached from the one before it, through the real commands.
 STATES = (
     "filed",
+    "filed (at the intake centre)",
     "accepted",
     "rejected",
     "mediated",
     "mediated (suspended)",
+    "mediated (recusal pending)",
     "resolved",
     "terminated",
     "terminated (notice recorded)",
     "escalated",
     "withdrawn",
+    "withdrawn (after acceptance)",
 )
 
 
@@ -87,21 +98,30 @@ def a_complaint(
     """A complaint driven to `state` (one of STATES). `collected=True` leaves no pending events."""
     if received_at is not None:
         intake_overrides["received_at"] = received_at
+    if state == "filed (at the intake centre)":
+        intake_overrides.setdefault("office", INTAKE_CENTRE)
     complaint = Complaint.file(an_intake(**intake_overrides), actor=operator, at=NOW, tz=SHANGHAI)
+    complaint.locate(OFFICES)
     handler = Actor(mediator, Role.MEDIATOR)
     steps: list[Any] = []
     if state == "rejected":
         steps = [lambda c: c.reject(actor=operator, at=NOW, reason="outside_remit")]
     elif state == "withdrawn":
         steps = [lambda c: c.withdraw(actor=operator, at=NOW, note="consumer settled privately")]
+    elif state == "withdrawn (after acceptance)":
+        steps = [lambda c: c.accept(actor=operator, at=accepted_at or NOW, tz=SHANGHAI),
+                 lambda c: c.withdraw(actor=operator, at=NOW, kind="settled_privately")]
     elif state not in STATES:
         raise ValueError(f"no builder for state {state!r}")
-    elif state != "filed":
+    elif not state.startswith("filed"):
         steps.append(lambda c: c.accept(actor=operator, at=accepted_at or NOW, tz=SHANGHAI))
         if state != "accepted":
             steps.append(lambda c: c.assign(actor=operator, at=NOW, mediator=mediator))
         if state == "mediated (suspended)":
             steps.append(lambda c: c.suspend(actor=handler, at=NOW, reason="testing"))
+        elif state == "mediated (recusal pending)":
+            steps.append(lambda c: c.request_recusal(actor=handler, at=NOW, by="business",
+                                                     reason="调解员系消费者亲属"))
         elif state == "resolved":
             steps.append(lambda c: c.resolve(actor=handler, at=NOW, outcome="refund",
                                              amount_recovered="128.50", terms="全额退款"))
@@ -112,7 +132,7 @@ def a_complaint(
         elif state == "escalated":
             steps.append(lambda c: c.escalate(actor=handler, at=NOW, forum="court",
                                               reason="consumer chose to sue"))
-        elif state not in ("accepted", "mediated"):
+        elif state not in ("accepted", "mediated", "mediated (recusal pending)"):
             raise ValueError(f"no builder for state {state!r}")
     for step in steps:
         step(complaint)
@@ -126,7 +146,12 @@ def run(complaint: Complaint, command: str, actor: Actor, **overrides: Any) -> N
     """Run one lifecycle command by its SPEC name with valid arguments (overridable)."""
     at = overrides.pop("at", NOW)
     defaults: dict[str, tuple[str, dict[str, Any]]] = {
-        "transfer": ("transfer", {"to_office": OTHER_OFFICE, "note": "属浦东分局管辖"}),
+        "transfer": ("transfer", {"to_office": OTHER_OFFICE, "note": "属浦东分局管辖",
+                                  "offices": OFFICES}),
+        "return-to-intake": ("return_to_intake", {"reason": "不属本局管辖", "offices": OFFICES}),
+        "notify": ("notify", {"channel": "phone"}),
+        "recusal-request": ("request_recusal", {"by": "business", "reason": "调解员系消费者亲属"}),
+        "recusal-decision": ("decide_recusal", {"upheld": False, "note": "申请理由不成立"}),
         "accept": ("accept", {"tz": SHANGHAI}),
         "reject": ("reject", {"reason": "outside_remit"}),
         "assign": ("assign", {"mediator": "med1"}),
@@ -164,8 +189,9 @@ def replay(events: Any) -> Complaint:
 
 
 def recorded_state(complaint: Complaint) -> dict[str, Any]:
-    """Everything a complaint remembers, minus eventsourcing's outbox."""
-    return {k: v for k, v in vars(complaint).items() if k != "_pending_events"}
+    """Everything a complaint remembers, minus eventsourcing's outbox and where the office
+    directory says it sits (asked of the directory, never of the history)."""
+    return {k: v for k, v in vars(complaint).items() if k not in ("_pending_events", "at_intake")}
 
 
 # GB 32100-2015 and GB 11714-1997 written out from the standards, independent of

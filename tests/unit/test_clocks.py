@@ -20,7 +20,7 @@ from domain.permissions import Actor
 from domain.regulation import DayKind
 from domain.vocabulary import Role
 from domain.working_days import FixedCalendar
-from tests.unit.builders import intake_data
+from tests.unit.builders import INTAKE_CENTRE, OFFICES, intake_data
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LABOUR_DAY = FixedCalendar(
@@ -78,11 +78,11 @@ def test_the_receipt_day_is_the_local_day_in_shanghai_not_utc():
 
 
 def test_a_transfer_restarts_the_acceptance_clock_at_the_receiving_office():
-    complaint = filed(at("2026-04-27"))
-    complaint.transfer(actor=operator, at=at("2026-04-29"), to_office="SH-PD")
+    complaint = filed(at("2026-04-27"), office=INTAKE_CENTRE)
+    complaint.transfer(actor=operator, at=at("2026-04-29"), to_office="SH-PD", offices=OFFICES)
     case = clocks(complaint)
     first, second = [r for r in case.runs if r.clock is ClockName.ACCEPTANCE]
-    assert (first.stopped_by, first.met, first.office) == ("transferred", True, "SH-HP")
+    assert (first.stopped_by, first.met, first.office) == ("transferred", True, INTAKE_CENTRE)
     assert second.running and second.office == "SH-PD" and case.office == "SH-PD"
     assert second.start_day == date(2026, 4, 29)
     assert second.due_day == date(2026, 5, 12)
@@ -97,7 +97,8 @@ def test_accepting_stops_the_acceptance_clock_and_starts_mediation_under_the_tex
     assert (acceptance.regulation, acceptance.stopped_by, acceptance.met) == (
         "samr-2019", "accepted", True)
     assert acceptance.used_days == 2
-    assert (mediation.regulation, mediation.length) == ("samr-121", 45)
+    assert (mediation.regulation, mediation.length, mediation.kind) == (
+        "samr-121", 60, DayKind.CALENDAR_ROLLED)
     assert case.met(ClockName.ACCEPTANCE) is True
 
 
@@ -123,52 +124,71 @@ def test_the_2014_measures_end_mediation_sixty_calendar_days_after_acceptance():
 
 # ----- mediation and suspensions ------------------------------------------------------
 
-def test_mediation_runs_45_working_days_from_acceptance():
+def test_under_order_121_mediation_runs_sixty_days_rolled_to_a_working_day():
     run = clocks(mediated(at("2026-04-29"))).running(ClockName.MEDIATION)
-    # Apr 30 = 1; May 6-8 = 4, Sat 9 = 5, 11-15 = 10, 18-22 = 15, 25-29 = 20,
-    # Jun 1-5 = 25, 8-12 = 30, 15-19 = 35, 22-26 = 40, Jun 29 - Jul 3 = 45.
-    assert run.due_day == date(2026, 7, 3)
+    # Art. 45: the day of acceptance is not counted; day 60 is Sun Jun 28, not a working
+    # day, so the period ends on Mon Jun 29.
+    assert run.due_day == date(2026, 6, 29)
     assert run.mediator == "med1"
 
 
-def test_a_suspension_extends_mediation_by_the_working_days_it_lasted():
+def test_under_the_2019_measures_mediation_runs_45_working_days_from_acceptance():
+    run = clocks(mediated(at("2025-03-03"), received=at("2025-03-01"))).running(
+        ClockName.MEDIATION)
+    # Tue Mar 4 - Fri Mar 7 = 4, then eight weeks of five = 44 (to Fri May 2), Mon May 5 = 45.
+    assert (run.regulation, run.kind, run.length) == ("samr-2019", DayKind.WORKING, 45)
+    assert run.due_day == date(2025, 5, 5)
+
+
+def test_a_2019_suspension_extends_mediation_by_the_working_days_it_lasted():
+    complaint = mediated(at("2025-03-03"), received=at("2025-03-01"))
+    complaint.suspend(actor=med1, at=at("2025-03-14", 16), reason="inspection")  # a Friday
+    complaint.resume(actor=med1, at=at("2025-03-19", 9))  # the next Wednesday
+    run = clocks(complaint).running(ClockName.MEDIATION)
+    # Suspended on Fri Mar 14; Mon 17, Tue 18, Wed 19 are given back: 3 working days.
+    assert (run.extension, run.suspensions) == (3, 1)
+    # May 5 + 3 working days: Tue 6, Wed 7, Thu 8.
+    assert run.due_day == date(2025, 5, 8)
+
+
+def test_an_order_121_suspension_gives_back_calendar_days_before_the_roll():
     complaint = mediated(at("2026-04-29"))
     complaint.suspend(actor=med1, at=at("2026-06-05", 16), reason="testing")  # a Friday
     complaint.resume(actor=med1, at=at("2026-06-10", 9))  # the next Wednesday
     run = clocks(complaint).running(ClockName.MEDIATION)
-    # Suspended on Fri Jun 5; Mon 8, Tue 9, Wed 10 are given back: 3 working days.
-    assert (run.extension, run.suspensions) == (3, 1)
-    # Jul 3 + 3 working days: Mon 6, Tue 7, Wed 8.
-    assert run.due_day == date(2026, 7, 8)
+    # Jun 5 to Jun 10: 5 days given back. Day 60 + 5 counted from the unrolled Sun Jun 28
+    # is Fri Jul 3, a working day (not Jun 29 + 5 = Sat Jul 4 rolled to Mon Jul 6).
+    assert (run.extension, run.suspensions) == (5, 1)
+    assert run.due_day == date(2026, 7, 3)
 
 
 def test_a_suspended_clock_stands_still():
-    # Due Fri Jul 3 (above); suspended Mon Jun 29 with Tue-Fri still to run.
+    # Due Mon Jun 29 (above); suspended Mon Jun 22 with Jun 23-26 and 29 still to run.
     complaint = mediated(at("2026-04-29"))
-    complaint.suspend(actor=med1, at=at("2026-06-29"), reason="appraisal")
+    complaint.suspend(actor=med1, at=at("2026-06-22"), reason="appraisal")
     run = clocks(complaint).running(ClockName.MEDIATION)
-    assert run.left_at_suspension == 4
+    assert run.left_at_suspension == 5
 
     weeks_later = keeper.status(due_day=run.due_day, kind=run.kind, as_of=at("2026-08-20"),
                                 suspended_at=run.suspended_at,
-                                left_at_suspension=run.left_at_suspension)
+                                left_at_suspension=run.left_at_suspension,
+                                start_day=run.start_day, length=run.length,
+                                extension=run.extension)
     assert weeks_later.suspended and not weeks_later.overdue
-    assert weeks_later.working_days_left == 4
-    # If resumed on Thu Aug 20, the working days since Jun 29 are given back: Jun 30,
-    # 23 in July, 14 in August = 38; Jul 3 + 38 = Jul 6-31 (20), Aug 3-21 (35), 24-26.
+    assert weeks_later.working_days_left == 5
+    # If resumed on Thu Aug 20, Jun 22 to Aug 20 is 59 days: Jun 28 + 59 = Wed Aug 26.
     assert weeks_later.due == date(2026, 8, 26)
 
 
 def test_a_clock_stopped_while_suspended_gets_its_suspension_counted_first():
     complaint = mediated(at("2026-04-29"))
-    complaint.suspend(actor=med1, at=at("2026-06-29"), reason="testing")
+    complaint.suspend(actor=med1, at=at("2026-06-22"), reason="testing")
     complaint.resolve(actor=med1, at=at("2026-07-15"), outcome="refund",
                       amount_recovered="10.00", terms="退款")
     run = clocks(complaint).latest(ClockName.MEDIATION)
-    # Jun 30, Jul 1-3, 6-10, 13-15: 12 working days given back; due Fri Jul 3 becomes
-    # Jul 6-10 (5), 13-17 (10), Mon 20, Tue 21 (12).
+    # Jun 22 to Jul 15: 23 days given back; Jun 28 + 23 = Tue Jul 21.
     assert (run.extension, run.due_day, run.met, run.stopped_by) == (
-        12, date(2026, 7, 21), True, "resolved")
+        23, date(2026, 7, 21), True, "resolved")
 
 
 def test_reassigning_moves_the_running_clock_to_the_new_mediator():

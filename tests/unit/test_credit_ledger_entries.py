@@ -43,7 +43,9 @@ def story(*steps: str, start: date = FILED) -> Complaint:
             complaint.resolve(actor=by, at=at(day), outcome="refund",
                               amount_recovered="10", terms="退款")
         elif command == "terminate":
-            complaint.terminate(actor=mediator, at=at(day), reason=arg)
+            # Whether the period has run out is the application's question (and the
+            # lifecycle tests'); these stories are about the ledger.
+            complaint.terminate(actor=mediator, at=at(day), reason=arg, period_over=True)
         elif command == "escalate":
             forum, _, reason = arg.partition(":")
             complaint.escalate(actor=mediator, at=at(day), forum=forum,

@@ -25,39 +25,56 @@ from domain.errors import CommandNotAllowed, InvalidValue
 from domain.vocabulary import State
 
 COMMANDS = (
-    "transfer", "accept", "reject", "assign", "reassign", "notes", "suspend", "resume",
-    "resolve", "terminate", "notice", "escalate", "withdraw", "satisfaction",
+    "transfer", "return-to-intake", "accept", "reject", "notify", "assign", "reassign", "notes",
+    "suspend", "resume", "recusal-request", "recusal-decision", "resolve", "terminate",
+    "notice", "escalate", "withdraw", "satisfaction",
 )
+
+# The moves that mediation allows while no recusal request is pending (Order 121 Art. 21).
+_MEDIATING = {
+    "notify": ("mediated", "DecisionNotified"),
+    "reassign": ("mediated", "MediatorReassigned"),
+    "notes": ("mediated", "NoteAdded"),
+    "recusal-request": ("mediated", "RecusalRequested"),
+    "resolve": ("resolved", "Resolved"),
+    "terminate": ("terminated", "Terminated"),
+    "escalate": ("escalated", "Escalated"),
+    "withdraw": ("withdrawn", "Withdrawn"),
+}
 
 # (state before, command) -> (state after, event recorded). Anything absent is refused.
 ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
-    ("filed", "transfer"): ("filed", "Transferred"),
+    # Filed at a handling office: it may go back to the intake centre, never sideways.
+    ("filed", "return-to-intake"): ("filed", "ReturnedToIntake"),
     ("filed", "accept"): ("accepted", "Accepted"),
     ("filed", "reject"): ("rejected", "Rejected"),
     ("filed", "withdraw"): ("withdrawn", "Withdrawn"),
 
+    # The intake centre dispatches (Order 121 Art. 41).
+    ("filed (at the intake centre)", "transfer"): ("filed", "Transferred"),
+    ("filed (at the intake centre)", "accept"): ("accepted", "Accepted"),
+    ("filed (at the intake centre)", "reject"): ("rejected", "Rejected"),
+    ("filed (at the intake centre)", "withdraw"): ("withdrawn", "Withdrawn"),
+
+    ("accepted", "notify"): ("accepted", "DecisionNotified"),
     ("accepted", "assign"): ("mediated", "MediatorAssigned"),
     ("accepted", "notes"): ("accepted", "NoteAdded"),
     ("accepted", "resolve"): ("resolved", "Resolved"),
     ("accepted", "withdraw"): ("withdrawn", "Withdrawn"),
 
+    ("rejected", "notify"): ("rejected", "DecisionNotified"),
     ("rejected", "satisfaction"): ("rejected", "SatisfactionRecorded"),
 
-    ("mediated", "reassign"): ("mediated", "MediatorReassigned"),
-    ("mediated", "notes"): ("mediated", "NoteAdded"),
+    **{("mediated", command): moved for command, moved in _MEDIATING.items()},
     ("mediated", "suspend"): ("mediated", "ClockSuspended"),
-    ("mediated", "resolve"): ("resolved", "Resolved"),
-    ("mediated", "terminate"): ("terminated", "Terminated"),
-    ("mediated", "escalate"): ("escalated", "Escalated"),
-    ("mediated", "withdraw"): ("withdrawn", "Withdrawn"),
 
-    ("mediated (suspended)", "reassign"): ("mediated", "MediatorReassigned"),
-    ("mediated (suspended)", "notes"): ("mediated", "NoteAdded"),
+    **{("mediated (suspended)", command): moved for command, moved in _MEDIATING.items()},
     ("mediated (suspended)", "resume"): ("mediated", "ClockResumed"),
-    ("mediated (suspended)", "resolve"): ("resolved", "Resolved"),
-    ("mediated (suspended)", "terminate"): ("terminated", "Terminated"),
-    ("mediated (suspended)", "escalate"): ("escalated", "Escalated"),
-    ("mediated (suspended)", "withdraw"): ("withdrawn", "Withdrawn"),
+
+    # While a recusal request is pending only notes, withdraw and the decision.
+    ("mediated (recusal pending)", "notes"): ("mediated", "NoteAdded"),
+    ("mediated (recusal pending)", "recusal-decision"): ("mediated", "RecusalDecided"),
+    ("mediated (recusal pending)", "withdraw"): ("withdrawn", "Withdrawn"),
 
     ("resolved", "escalate"): ("escalated", "Escalated"),  # only for a breached agreement
     ("resolved", "satisfaction"): ("resolved", "SatisfactionRecorded"),
@@ -72,31 +89,42 @@ ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
     ("escalated", "satisfaction"): ("escalated", "SatisfactionRecorded"),
 
     ("withdrawn", "satisfaction"): ("withdrawn", "SatisfactionRecorded"),
+
+    # A withdrawal after acceptance ends mediation: both parties are told (Art. 23).
+    ("withdrawn (after acceptance)", "notice"): ("withdrawn", "TerminationNoticeRecorded"),
+    ("withdrawn (after acceptance)", "satisfaction"): ("withdrawn", "SatisfactionRecorded"),
 }
 
 # What `allowed_commands()` lists in each state, in the table's order.
 ALLOWED_NOW: dict[str, list[str]] = {
-    "filed": ["transfer", "accept", "reject", "withdraw"],
-    "accepted": ["assign", "notes", "resolve", "withdraw"],
-    "rejected": ["satisfaction"],
-    "mediated": ["reassign", "notes", "suspend", "resolve", "terminate", "escalate", "withdraw"],
-    "mediated (suspended)": ["reassign", "notes", "resume", "resolve", "terminate", "escalate",
-                             "withdraw"],
+    "filed": ["return-to-intake", "accept", "reject", "withdraw"],
+    "filed (at the intake centre)": ["transfer", "accept", "reject", "withdraw"],
+    "accepted": ["notify", "assign", "notes", "resolve", "withdraw"],
+    "rejected": ["notify", "satisfaction"],
+    "mediated": ["notify", "reassign", "notes", "suspend", "recusal-request", "resolve",
+                 "terminate", "escalate", "withdraw"],
+    "mediated (suspended)": ["notify", "reassign", "notes", "resume", "recusal-request",
+                             "resolve", "terminate", "escalate", "withdraw"],
+    "mediated (recusal pending)": ["notes", "recusal-decision", "withdraw"],
     "resolved": ["escalate", "satisfaction"],
     "terminated": ["notice", "escalate", "satisfaction"],
     "terminated (notice recorded)": ["escalate", "satisfaction"],
     "escalated": ["satisfaction"],
     "withdrawn": ["satisfaction"],
+    "withdrawn (after acceptance)": ["notice", "satisfaction"],
 }
 
 
 def permitted_actor(command: str, state: str):
     """Someone the SPEC's "who" column lets run the command (the builders assign med1)."""
-    if command in ("transfer", "accept", "reject", "assign", "withdraw", "satisfaction"):
+    if command in ("transfer", "return-to-intake", "accept", "reject", "notify", "assign",
+                   "withdraw", "satisfaction"):
         return operator
-    if command == "reassign":
+    if command in ("reassign", "recusal-decision"):
         return supervisor
     if command in ("notes", "resolve") and state == "accepted":
+        return operator
+    if command == "notice" and state.startswith("withdrawn"):
         return operator
     return mediator
 
@@ -201,9 +229,9 @@ def test_a_suspended_clock_can_be_resumed_and_suspended_again():
 
     run(complaint, "resume", mediator)
     assert complaint.suspended is False
-    run(complaint, "suspend", mediator, reason="recusal")
+    run(complaint, "suspend", mediator, reason="appraisal")
     assert complaint.suspended is True
-    assert last_event(complaint).reason == "recusal"
+    assert last_event(complaint).reason == "appraisal"
 
 
 @pytest.mark.parametrize("command", ["resolve", "terminate", "escalate", "withdraw"])
@@ -262,7 +290,7 @@ def test_a_rating_given_before_escalation_is_not_asked_again_afterwards():
         run(complaint, "satisfaction", operator, score=3)
 
 
-@pytest.mark.parametrize("score", [0, 6, -1, "5", 4.5, True, None])
+@pytest.mark.parametrize("score", [0, 6, -1, "5", 4.5, True])
 def test_satisfaction_is_a_whole_score_from_one_to_five(score):
     complaint = a_complaint("resolved", collected=True)
 
@@ -274,13 +302,44 @@ def test_satisfaction_is_a_whole_score_from_one_to_five(score):
     assert complaint.collect_events() == []
 
 
+def test_a_call_back_records_a_level_on_the_12315_scale_or_a_score_that_maps_to_one():
+    complaint = a_complaint("resolved", collected=True)
+    with pytest.raises(InvalidValue) as refusal:
+        run(complaint, "satisfaction", operator, score=None)
+    assert refusal.value.field == "level"
+    with pytest.raises(InvalidValue) as refusal:
+        run(complaint, "satisfaction", operator, score=None, level="thrilled")
+    assert refusal.value.field == "level"
+    with pytest.raises(InvalidValue) as refusal:
+        run(complaint, "satisfaction", operator, score=5, level="dissatisfied")
+    assert refusal.value.field == "level"
+    assert complaint.collect_events() == []
+
+    run(complaint, "satisfaction", operator, score=None, level="basically_satisfied")
+    assert (last_event(complaint).level, last_event(complaint).score) == (
+        "basically_satisfied", None)
+    assert complaint.rated and complaint.satisfaction_level == "basically_satisfied"
+
+
+@pytest.mark.parametrize(("score", "level"), [(5, "satisfied"), (4, "satisfied"),
+                                              (3, "basically_satisfied"), (2, "dissatisfied"),
+                                              (1, "dissatisfied")])
+def test_a_score_maps_onto_the_12315_scale(score, level):
+    complaint = a_complaint("withdrawn")
+    run(complaint, "satisfaction", operator, score=score)
+    assert (last_event(complaint).score, last_event(complaint).level) == (score, level)
+
+
 # ----- arguments of commands -------------------------------------------------------------
 
 @pytest.mark.parametrize(
     ("state", "command", "actor", "overrides", "field"),
     [
-        ("filed", "transfer", operator, {"to_office": "SH-HP"}, "to_office"),
-        ("filed", "transfer", operator, {"to_office": ""}, "to_office"),
+        ("filed (at the intake centre)", "transfer", operator, {"to_office": "SH-12315"},
+         "to_office"),
+        ("filed (at the intake centre)", "transfer", operator, {"to_office": ""}, "to_office"),
+        ("filed (at the intake centre)", "transfer", operator, {"to_office": "SH-XX"},
+         "to_office"),
         ("filed", "reject", operator, {"reason": "too_busy"}, "reason"),
         ("accepted", "assign", operator, {"mediator": "  "}, "mediator"),
         ("mediated", "reassign", supervisor, {"mediator": "med1"}, "mediator"),
@@ -310,7 +369,7 @@ def test_a_command_with_a_bad_argument_names_the_field_and_records_nothing(
     assert refusal.value.field == field
     assert complaint.collect_events() == []
     assert complaint.version == version
-    assert complaint.state is State(state)
+    assert complaint.state is State(state.split(" ")[0])
 
 
 def test_a_transfer_moves_the_case_to_the_new_office_and_keeps_it_filed():
@@ -326,13 +385,13 @@ def test_a_transfer_moves_the_case_to_the_new_office_and_keeps_it_filed():
 def test_a_case_is_transferred_only_to_a_well_formed_office_code():
     # Filing refuses an office code that is not letters, digits, - or _; so must a transfer,
     # or the case lands in an office no list can ever show.
-    complaint = a_complaint("filed", collected=True)
+    complaint = a_complaint("filed (at the intake centre)", collected=True)
 
     with pytest.raises(InvalidValue) as refusal:
         run(complaint, "transfer", operator, to_office="浦东 分局!")
 
     assert refusal.value.field == "to_office"
-    assert complaint.office == "SH-HP"
+    assert complaint.office == "SH-12315"
     assert complaint.collect_events() == []
 
 
@@ -352,7 +411,7 @@ def test_a_resolution_records_the_agreed_outcome_and_amount_as_a_decimal():
         terms="商家赔偿500元")
 
     assert complaint.outcome == {"outcome": "compensation", "amount_recovered": Decimal("500.00"),
-                                 "terms": "商家赔偿500元"}
+                                 "terms": "商家赔偿500元", "mode": "remote", "record": None}
 
 
 def test_notes_are_counted_on_the_case():

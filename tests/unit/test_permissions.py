@@ -33,7 +33,13 @@ CAST = {
 
 # (command, a state where the lifecycle allows it) -> who may run it there.
 WHO: dict[tuple[str, str], set[str]] = {
-    ("transfer", "filed"): {"operator", "supervisor"},
+    ("transfer", "filed (at the intake centre)"): {"operator", "supervisor"},
+    ("return-to-intake", "filed"): {"operator"},
+    ("notify", "accepted"): {"operator"},
+    ("notify", "rejected"): {"operator"},
+    ("recusal-request", "mediated"): {"assigned mediator", "operator", "supervisor"},
+    ("recusal-decision", "mediated (recusal pending)"): {"supervisor"},
+    ("notice", "withdrawn (after acceptance)"): {"operator"},
     ("accept", "filed"): {"operator"},
     ("reject", "filed"): {"operator"},
     ("assign", "accepted"): {"operator", "supervisor"},

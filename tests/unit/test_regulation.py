@@ -9,7 +9,7 @@ import pytest
 from builders import SHANGHAI, a_complaint, operator, run
 from domain.errors import InvalidValue
 from domain.regulation import DayKind, TimeLimit, by_id, in_force
-from domain.vocabulary import RejectReason, State
+from domain.vocabulary import RejectReason, SuspendReason, TerminateReason, State
 
 LAST_DAY_OF_2019_MEASURES = datetime(2026, 4, 14, 23, 59, tzinfo=SHANGHAI)
 FIRST_DAY_OF_ORDER_121 = datetime(2026, 4, 15, 0, 1, tzinfo=SHANGHAI)
@@ -101,12 +101,34 @@ def test_a_2018_case_ended_mediation_after_60_calendar_days_under_the_2014_measu
     assert text.mediation == TimeLimit(60, DayKind.CALENDAR)
 
 
-@pytest.mark.parametrize("text_id", ["samr-2019", "samr-121"])
-def test_the_current_texts_limit_mediation_to_45_working_days_and_acceptance_to_7(text_id):
-    text = by_id(text_id)
+def test_the_2019_measures_limit_mediation_to_45_working_days_and_acceptance_to_7():
+    text = by_id("samr-2019")
 
     assert text.mediation == TimeLimit(45, DayKind.WORKING)
     assert text.acceptance == TimeLimit(7, DayKind.WORKING)
+
+
+def test_order_121_limits_mediation_to_60_days_counted_under_its_article_45():
+    text = in_force(date(2026, 4, 15))
+
+    assert text.id == "samr-121"
+    assert text.mediation == TimeLimit(60, DayKind.CALENDAR_ROLLED)
+    assert text.acceptance == TimeLimit(7, DayKind.WORKING)
+    assert text.termination_notice == TimeLimit(7, DayKind.WORKING)
+    assert in_force(date(2026, 4, 14)).id == "samr-2019"
+
+
+def test_order_121_adds_and_drops_grounds():
+    old, new = by_id("samr-2019"), by_id("samr-121")
+    assert RejectReason.FALSE_MATERIALS in new.reject_reasons - old.reject_reasons
+    assert {TerminateReason.TESTING_FEE_DISAGREEMENT, TerminateReason.FRAUD_SUSPECTED,
+            TerminateReason.PARTY_CEASED} == new.terminate_reasons - old.terminate_reasons
+    assert old.terminate_reasons - new.terminate_reasons == {TerminateReason.TESTING_DISAGREEMENT}
+    # 检定 and 检验 no longer stop the clock; only 检测 and 鉴定 do (Art. 22).
+    assert new.suspend_reasons == {SuspendReason.TESTING, SuspendReason.APPRAISAL}
+    assert old.suspend_reasons == {SuspendReason.CALIBRATION, SuspendReason.INSPECTION,
+                                   SuspendReason.TESTING, SuspendReason.APPRAISAL}
+    assert SuspendReason.RECUSAL not in old.suspend_reasons | new.suspend_reasons
 
 
 def test_unverified_identity_is_a_ground_only_from_order_121_on():

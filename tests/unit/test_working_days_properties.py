@@ -123,7 +123,7 @@ def test_a_suspended_clock_keeps_its_working_days_left(calendar, accepted, wait,
     moment = datetime.combine(accepted, time(10), tzinfo=SHANGHAI)
     complaint = _accepted(moment)
     suspended_at = moment + timedelta(days=wait)
-    complaint.suspend(actor=med1, at=suspended_at, reason="inspection")
+    complaint.suspend(actor=med1, at=suspended_at, reason="testing")
     run = keeper.replay(complaint.pending_events).running(ClockName.MEDIATION)
     at_suspension = keeper.status(due_day=run.due_day, kind=run.kind, as_of=suspended_at)
     afterwards = keeper.status(due_day=run.due_day, kind=run.kind,

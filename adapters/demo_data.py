@@ -240,9 +240,13 @@ class DemoFactory:
                                    reason="agreement_breached")
             return self._rate(complaint, operator, later)
         if ending == "terminated":
-            complaint.terminate(actor=mediator, at=later(24), reason=rng.choice(
-                ("business_refused", "business_unreachable", "no_agreement_possible",
-                 "no_agreement_in_time", "consumer_refused_or_absent")), note="调解未能达成一致")
+            reason = rng.choice(("business_refused", "business_unreachable",
+                                 "no_agreement_possible", "no_agreement_in_time",
+                                 "consumer_refused_or_absent"))
+            # "No agreement in time" only once the period (at most 60 days) has run out.
+            late = reason == "no_agreement_in_time"
+            complaint.terminate(actor=mediator, at=later(24 * 62 if late else 24), reason=reason,
+                                note="调解未能达成一致", period_over=late)
             if rng.random() < 0.8:
                 complaint.record_notice(actor=mediator, at=later(24), note="已告知双方终止调解")
             return self._rate(complaint, operator, later)

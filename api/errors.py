@@ -95,8 +95,10 @@ def _invalid_value(_: Request, error: Exception) -> ProblemResponse:
 
 def _not_allowed(_: Request, error: Exception) -> ProblemResponse:
     assert isinstance(error, CommandNotAllowed)
+    due = getattr(error, "due", None)
+    extra = {"due": due.isoformat()} if due is not None else {}
     return problem(409, str(error), slug="not-allowed-now", title="Not allowed now",
-                   state=error.state, allowed=error.allowed, command=error.command)
+                   state=error.state, allowed=error.allowed, command=error.command, **extra)
 
 
 def _not_permitted(_: Request, error: Exception) -> ProblemResponse:

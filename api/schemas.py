@@ -21,8 +21,9 @@ from domain.errors import NotPermitted
 from domain.intake import Intake
 from domain.masking import mask_name, mask_phone
 from domain.vocabulary import (
-    Category, Channel, Forum, Industry, NoteKind, Outcome, RejectReason, State, SuspendReason,
-    TerminateReason,
+    AgreementRecord, Category, Channel, Forum, Industry, MediationMode, NoteKind, NotifyChannel,
+    Outcome, RecusalBy, RejectReason, SatisfactionLevel, State, SuspendReason, TerminateReason,
+    WithdrawKind,
 )
 
 Note = Field(default="", max_length=1000)
@@ -82,13 +83,40 @@ class FileIn(In):
 
 # ----- commands --------------------------------------------------------------------
 
+class AcceptIn(In):
+    notified_via: NotifyChannel | None = Field(
+        default=None, description="how the complainant was told, when told with the decision")
+
+
 class RejectIn(In):
-    reason: RejectReason
+    reason: RejectReason = Field(description="a ground of the text in force at receipt")
+    note: str = Note
+    notified_via: NotifyChannel | None = None
+
+
+class NotifyIn(In):
+    channel: NotifyChannel
     note: str = Note
 
 
 class TransferIn(In):
     to_office: str = Field(max_length=32)
+    note: str = Note
+
+
+class ReturnToIntakeIn(In):
+    reason: str = Field(max_length=1000, description="why this office has no power over it")
+
+
+class RecusalRequestIn(In):
+    by: RecusalBy
+    reason: str = Field(max_length=1000)
+
+
+class RecusalDecisionIn(In):
+    upheld: bool
+    mediator: str | None = Field(default=None, max_length=64,
+                                 description="the new mediator, when the request is upheld")
     note: str = Note
 
 
@@ -102,7 +130,11 @@ class NoteIn(In):
 
 
 class SuspendIn(In):
-    reason: SuspendReason
+    reason: SuspendReason = Field(description="a ground of the text in force at acceptance")
+    body: str | None = Field(default=None, max_length=200,
+                             description="the testing or appraisal institution")
+    designated: bool | None = Field(
+        default=None, description="the office designated the body (Order 121 Art. 22)")
     note: str = Note
 
 
@@ -111,6 +143,10 @@ class ResolveIn(In):
     amount_recovered: str = Field(default="0", max_length=24,
                                   description='CNY as a decimal string, "128.50"')
     terms: str = Field(max_length=5000)
+    mode: MediationMode | None = Field(default=None, description="on_site or remote (default)")
+    record: AgreementRecord | None = Field(
+        default=None, description="agreement_document (a 调解书), performed_immediately or "
+                                  "parties_declined; required for an on-site agreement")
 
 
 class TerminateIn(In):
@@ -128,11 +164,15 @@ class NoticeIn(In):
 
 
 class WithdrawIn(In):
+    kind: WithdrawKind | None = Field(default=None,
+                                      description="withdrawn (default) or settled_privately")
     note: str = Note
 
 
 class SatisfactionIn(In):
-    score: int = Field(ge=1, le=5)
+    level: SatisfactionLevel | None = Field(default=None, description="the 12315 scale")
+    score: int | None = Field(default=None, ge=1, le=5,
+                              description="1-5, mapped: 4-5 satisfied, 3 basically, 1-2 not")
     comment: str = Note
 
 
@@ -167,6 +207,8 @@ class OutcomeOut(BaseModel):
     outcome: str
     amount_recovered: str
     terms: str
+    mode: str = "remote"
+    record: str | None = None
 
 
 class ComplaintOut(BaseModel):
@@ -205,6 +247,17 @@ class ComplaintOut(BaseModel):
         False, description="a deadline was counted across a year with no confirmed "
                            "official holiday schedule (weekends only)")
     personal_data_masked: bool = False
+    office_name: str = ""
+    recusal_pending: bool = False
+    decision_notified: bool | None = Field(
+        None, description="whether the complainant was told of the decision; null before one")
+    decision_notice_due: date | None = Field(
+        None, description="last day to tell the complainant of the decision, while untold")
+    notice_due: date | None = Field(
+        None, description="last working day to tell both parties that mediation ended, "
+                          "while not yet recorded")
+    withdraw_kind: str | None = None
+    satisfaction_level: str | None = None
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
@@ -226,13 +279,18 @@ class ComplaintOut(BaseModel):
             suspended=details.suspended, notice_recorded=details.notice_recorded,
             satisfaction=details.satisfaction,
             outcome=(OutcomeOut(outcome=outcome["outcome"], terms=outcome["terms"],
-                                amount_recovered=str(outcome["amount_recovered"]))
+                                amount_recovered=str(outcome["amount_recovered"]),
+                                mode=outcome.get("mode", "remote"), record=outcome.get("record"))
                      if outcome else None),
             closing_reason=details.closing_reason, forum=details.forum,
             filed_at=details.filed_at, updated_at=details.updated_at,
             allowed_actions=list(details.allowed_actions), personal_data_masked=masked,
             acceptance_due=details.acceptance_due, mediation_due=details.mediation_due,
             deadlines_provisional=details.deadlines_provisional,
+            office_name=details.office_name, recusal_pending=details.recusal_pending,
+            decision_notified=details.decision_notified,
+            decision_notice_due=details.decision_notice_due, notice_due=details.notice_due,
+            withdraw_kind=details.withdraw_kind, satisfaction_level=details.satisfaction_level,
         )
 
 

@@ -111,7 +111,7 @@ class ComplaintDesk(Application[UUID]):
         self._run(complaint_id, expected_version, lambda c, at: c.reject(
             actor=actor, at=at, reason=reason, note=note, notified_via=notified_via))
 
-    def notify(self, complaint_id: UUID, *, actor: Actor, channel: str, note: str = "",
+    def notify_decision(self, complaint_id: UUID, *, actor: Actor, channel: str, note: str = "",
                expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.notify(
             actor=actor, at=at, channel=channel, note=note))

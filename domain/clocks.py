@@ -101,14 +101,20 @@ class CaseClocks:
                running: list[ClockRun]) -> CaseClocks:
         """A case picked up from its running clocks alone, as a projection stores them.
 
-        Office and mediator are the running clock's; a running notice clock means the
-        case was terminated (closed) when that clock started.
+        Office and mediator are the running clock's. Two clocks run on after a case
+        closed: the termination notice (after a termination or a withdrawal after
+        acceptance) and the decision notice of a rejection (no mediation runs beside it).
         """
         last = running[-1]
-        notice = last if last.clock is ClockName.NOTICE else None
+        clocks = {run.clock for run in running}
+        notice = next((r for r in running if r.clock is ClockName.NOTICE), None)
+        told = next((r for r in running if r.clock is ClockName.DECISION_NOTICE), None)
+        rejected = told if told is not None and ClockName.MEDIATION not in clocks else None
+        closing = notice or rejected
+        state = "terminated" if notice else "rejected" if rejected else "open"
         return cls(id=id, office=last.office, mediator=last.mediator,
-                   state="terminated" if notice else "open", received_at=received_at,
-                   received_day=received_day, closed_at=notice.started_at if notice else None,
+                   state=state, received_at=received_at,
+                   received_day=received_day, closed_at=closing.started_at if closing else None,
                    runs=list(running))
 
     def running(self, clock: ClockName) -> ClockRun | None:

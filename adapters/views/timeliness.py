@@ -77,7 +77,9 @@ timeliness_clocks = Table(
     Column("complaint_id", String(36), primary_key=True),
     Column("seq", Integer, primary_key=True),  # the version of the event that started it
     Column("received_at", DateTime, nullable=False),  # the complaint's, for its handling time
-    Column("clock", String(20), nullable=False),
+    # One event can start two clocks (an acceptance starts mediation and, unless the
+    # complainant was told with it, the decision notice).
+    Column("clock", String(20), primary_key=True),
     Column("regulation", String(32), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("length", Integer, nullable=False),
@@ -315,13 +317,13 @@ class TimelinessView(View):
         for key, case_ in cases.items():
             received_at = _naive_utc(case_.received_at)
             for run in case_.runs:
-                earlier = before.get((key, run.seq))
+                earlier = before.get((key, run.seq, run.clock.value))
                 if earlier is None:
                     new_runs.append(self._run_row(key, run, received_at))
                 elif vars(run) != earlier:
                     changed = self._run_changes(run, earlier)
                     run_changes.setdefault(tuple(changed), []).append(
-                        {"_id": key, "_seq": run.seq, **changed})
+                        {"_id": key, "_seq": run.seq, "_clock": run.clock.value, **changed})
                 if run.stopped_at is not None and (earlier is None or earlier["stopped_at"] is None):
                     tally = tallies.setdefault((keeper.day_of(run.stopped_at), run.office,
                                                 run.mediator or "", run.clock.value), [0, 0])
@@ -341,7 +343,8 @@ class TimelinessView(View):
         for shape, rows in run_changes.items():
             db.execute(timeliness_clocks.update()
                        .where(timeliness_clocks.c.complaint_id == bindparam("_id"),
-                              timeliness_clocks.c.seq == bindparam("_seq"))
+                              timeliness_clocks.c.seq == bindparam("_seq"),
+                              timeliness_clocks.c.clock == bindparam("_clock"))
                        .values({name: bindparam(name) for name in shape}), rows)
         if closings:
             db.execute(timeliness_closed.insert(), closings)
@@ -373,7 +376,7 @@ class TimelinessView(View):
                 key = row["complaint_id"]
                 running.setdefault(key, []).append(run)
                 received[key] = _utc(row["received_at"])  # type: ignore[assignment]
-                before[(key, run.seq)] = dict(vars(run))
+                before[(key, run.seq, run.clock.value)] = dict(vars(run))
             for key, runs in running.items():
                 cases[key] = CaseClocks.resume(
                     key, received_at=received[key],

@@ -30,7 +30,8 @@ from domain.errors import CommandNotAllowed, InvalidValue, NotPermitted
 from domain.permissions import may
 from domain.regulation import by_id
 from domain.vocabulary import (
-    AGREEMENT_BREACHED, Forum, NoteKind, Outcome, Role, State, SuspendReason,
+    AGREEMENT_BREACHED, AgreementRecord, Forum, MediationMode, NoteKind, NotifyChannel, Outcome,
+    RecusalBy, Role, SatisfactionLevel, State, WithdrawKind,
 )
 
 router = APIRouter()
@@ -82,6 +83,7 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
     notes = [h for h in history if h.type == "NoteAdded"]
     kinds = [k.value for k in NoteKind]
     shown_kind = kind if kind in kinds else None
+    receipt_text = by_id(details.regulation)
     mediation_text = by_id(details.mediation_regulation or details.regulation)
     mediators = [a for a in wiring.accounts.all() if a.role is Role.MEDIATOR]
     return render(
@@ -89,12 +91,21 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
         history=history, notes=[n for n in notes if not shown_kind or n.data["kind"] == shown_kind],
         note_counts={k: sum(1 for n in notes if n.data["kind"] == k) for k in kinds},
         note_kind=shown_kind, actions=actions_for(details, user),
+        receipt_text=receipt_text, mediation_text=mediation_text,
         options={
-            "reject": sorted(r.value for r in by_id(details.regulation).reject_reasons),
+            # Each list is the governing text's: receipt for acceptance, acceptance for
+            # mediation (SPEC §2), so a ground the text dropped is never offered.
+            "reject": sorted(r.value for r in receipt_text.reject_reasons),
             "terminate": sorted(r.value for r in mediation_text.terminate_reasons),
-            "suspend": [r.value for r in SuspendReason],
+            "suspend": sorted(r.value for r in mediation_text.suspend_reasons),
             "outcome": [o.value for o in Outcome],
             "forum": [f.value for f in Forum],
+            "notify_channel": [c.value for c in NotifyChannel],
+            "withdraw_kind": [k.value for k in WithdrawKind],
+            "mode": [m.value for m in MediationMode],
+            "record": [r.value for r in AgreementRecord],
+            "level": [level.value for level in SatisfactionLevel],
+            "recusal_by": [b.value for b in RecusalBy],
             "note_kind": kinds,
             "mediators": mediators,
             "offices": [o for o in known_offices(wiring) if o != details.office],
@@ -115,9 +126,12 @@ def _note(form: dict[str, str]) -> str:
     return form.get("note", "")
 
 
-def _score(raw: str) -> object:
-    raw = raw.strip()
-    return int(raw) if raw.isdigit() else raw
+def _optional(form: dict[str, str], name: str) -> str | None:
+    return form.get(name, "").strip() or None
+
+
+def _upheld(raw: str) -> object:
+    return {"yes": True, "no": False}.get(raw, raw or None)
 
 
 def _escalation_reason(form: dict[str, str]) -> str:
@@ -125,9 +139,21 @@ def _escalation_reason(form: dict[str, str]) -> str:
 
 
 ACTIONS: dict[str, Run] = {
-    "accept": lambda w, i, u, f, v: w.desk.accept(i, actor=u.actor, expected_version=v),
+    "accept": lambda w, i, u, f, v: w.desk.accept(
+        i, actor=u.actor, notified_via=_optional(f, "notified_via"), expected_version=v),
     "reject": lambda w, i, u, f, v: w.desk.reject(
-        i, actor=u.actor, reason=f.get("reason", ""), note=_note(f), expected_version=v),
+        i, actor=u.actor, reason=f.get("reason", ""), note=_note(f),
+        notified_via=_optional(f, "notified_via"), expected_version=v),
+    "notify": lambda w, i, u, f, v: w.desk.notify_decision(
+        i, actor=u.actor, channel=f.get("channel", ""), note=_note(f), expected_version=v),
+    "return-to-intake": lambda w, i, u, f, v: w.desk.return_to_intake(
+        i, actor=u.actor, reason=f.get("reason", ""), expected_version=v),
+    "recusal-request": lambda w, i, u, f, v: w.desk.request_recusal(
+        i, actor=u.actor, by=f.get("by", ""), reason=f.get("reason", ""), expected_version=v),
+    "recusal-decision": lambda w, i, u, f, v: w.desk.decide_recusal(
+        i, actor=u.actor, upheld=_upheld(f.get("upheld", "")),
+        mediator=(access.known_mediator(w.accounts, f["mediator"]) if f.get("mediator")
+                  else None), note=_note(f), expected_version=v),
     "transfer": lambda w, i, u, f, v: w.desk.transfer(
         i, actor=u.actor, to_office=f.get("to_office", "").strip(), note=_note(f),
         expected_version=v),
@@ -140,12 +166,13 @@ ACTIONS: dict[str, Run] = {
     "notes": lambda w, i, u, f, v: w.desk.add_note(
         i, actor=u.actor, kind=f.get("kind", ""), text=f.get("text", ""), expected_version=v),
     "suspend": lambda w, i, u, f, v: w.desk.suspend(
-        i, actor=u.actor, reason=f.get("reason", ""), note=_note(f), expected_version=v),
+        i, actor=u.actor, reason=f.get("reason", ""), note=_note(f), body=_optional(f, "body"),
+        designated=True if f.get("designated") == "on" else None, expected_version=v),
     "resume": lambda w, i, u, f, v: w.desk.resume(i, actor=u.actor, expected_version=v),
     "resolve": lambda w, i, u, f, v: w.desk.resolve(
         i, actor=u.actor, outcome=f.get("outcome", ""),
         amount_recovered=f.get("amount_recovered", "").strip(), terms=f.get("terms", ""),
-        expected_version=v),
+        mode=_optional(f, "mode"), record=_optional(f, "record"), expected_version=v),
     "terminate": lambda w, i, u, f, v: w.desk.terminate(
         i, actor=u.actor, reason=f.get("reason", ""), note=_note(f), expected_version=v),
     "notice": lambda w, i, u, f, v: w.desk.record_notice(
@@ -154,9 +181,9 @@ ACTIONS: dict[str, Run] = {
         i, actor=u.actor, forum=f.get("forum", ""), reason=_escalation_reason(f),
         expected_version=v),
     "withdraw": lambda w, i, u, f, v: w.desk.withdraw(
-        i, actor=u.actor, note=_note(f), expected_version=v),
+        i, actor=u.actor, note=_note(f), kind=_optional(f, "kind"), expected_version=v),
     "satisfaction": lambda w, i, u, f, v: w.desk.record_satisfaction(
-        i, actor=u.actor, score=_score(f.get("score", "")), comment=f.get("comment", ""),
+        i, actor=u.actor, level=_optional(f, "level"), comment=f.get("comment", ""),
         expected_version=v),
 }
 

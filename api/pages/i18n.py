@@ -89,6 +89,9 @@ VOCABULARY_SECTIONS = {
     "Industry": "industry", "RejectReason": "reject_reason",
     "TerminateReason": "terminate_reason", "SuspendReason": "suspend_reason",
     "Forum": "forum", "Outcome": "outcome", "NoteKind": "note_kind",
+    "WithdrawKind": "withdraw_kind", "NotifyChannel": "notify_channel",
+    "MediationMode": "mediation_mode", "AgreementRecord": "agreement_record",
+    "SatisfactionLevel": "satisfaction_level", "RecusalBy": "recusal_by",
 }
 CHECKED_SECTIONS = frozenset({*VOCABULARY_SECTIONS.values(), "command", "clock", "event",
                               "regulation", "grade"})

@@ -23,8 +23,9 @@ from api.deps import AsOf, Desk, IdempotencyKey, IfMatch, WiringDep
 from api.errors import documented
 from api.routes import API_PREFIX
 from api.schemas import (
-    AssignIn, ComplaintOut, EscalateIn, FileIn, HistoryItemOut, ListQuery, NoteIn, NoticeIn,
-    PageOut, RejectIn, ResolveIn, SatisfactionIn, SuspendIn, TerminateIn, TransferIn, WithdrawIn,
+    AcceptIn, AssignIn, ComplaintOut, EscalateIn, FileIn, HistoryItemOut, ListQuery, NoteIn,
+    NoticeIn, NotifyIn, PageOut, RecusalDecisionIn, RecusalRequestIn, RejectIn, ResolveIn,
+    ReturnToIntakeIn, SatisfactionIn, SuspendIn, TerminateIn, TransferIn, WithdrawIn,
 )
 from application.desk import ComplaintDesk
 from application.views import ComplaintDetails
@@ -86,8 +87,10 @@ def history(complaint_id: UUID, user: CurrentUser, desk: Desk) -> list[HistoryIt
 
 @router.post("/{complaint_id}/accept", response_model=ComplaintOut, responses=COMMAND)
 def accept(complaint_id: UUID, user: Annotated[User, access.allowed_to("accept")], desk: Desk,
-           version: IfMatch, response: Response) -> ComplaintOut:
-    desk.accept(complaint_id, actor=user.actor, expected_version=version)
+           version: IfMatch, response: Response,
+           body: Annotated[AcceptIn | None, Body()] = None) -> ComplaintOut:
+    desk.accept(complaint_id, actor=user.actor, expected_version=version,
+                notified_via=(body or AcceptIn()).notified_via)
     return current(desk, complaint_id, user, response, version)
 
 
@@ -95,6 +98,14 @@ def accept(complaint_id: UUID, user: Annotated[User, access.allowed_to("accept")
 def reject(complaint_id: UUID, body: RejectIn, user: Annotated[User, access.allowed_to("reject")],
            desk: Desk, version: IfMatch, response: Response) -> ComplaintOut:
     desk.reject(complaint_id, actor=user.actor, reason=body.reason, note=body.note,
+                notified_via=body.notified_via, expected_version=version)
+    return current(desk, complaint_id, user, response, version)
+
+
+@router.post("/{complaint_id}/notify", response_model=ComplaintOut, responses=COMMAND)
+def notify(complaint_id: UUID, body: NotifyIn, user: Annotated[User, access.allowed_to("notify")],
+           desk: Desk, version: IfMatch, response: Response) -> ComplaintOut:
+    desk.notify_decision(complaint_id, actor=user.actor, channel=body.channel, note=body.note,
                 expected_version=version)
     return current(desk, complaint_id, user, response, version)
 
@@ -105,6 +116,15 @@ def transfer(complaint_id: UUID, body: TransferIn,
              response: Response) -> ComplaintOut:
     desk.transfer(complaint_id, actor=user.actor, to_office=body.to_office, note=body.note,
                   expected_version=version)
+    return current(desk, complaint_id, user, response, version)
+
+
+@router.post("/{complaint_id}/return-to-intake", response_model=ComplaintOut, responses=COMMAND)
+def return_to_intake(complaint_id: UUID, body: ReturnToIntakeIn,
+                     user: Annotated[User, access.allowed_to("return-to-intake")], desk: Desk,
+                     version: IfMatch, response: Response) -> ComplaintOut:
+    desk.return_to_intake(complaint_id, actor=user.actor, reason=body.reason,
+                          expected_version=version)
     return current(desk, complaint_id, user, response, version)
 
 
@@ -138,7 +158,7 @@ def suspend(complaint_id: UUID, body: SuspendIn,
             user: Annotated[User, access.allowed_to("suspend")], desk: Desk, version: IfMatch,
             response: Response) -> ComplaintOut:
     desk.suspend(complaint_id, actor=user.actor, reason=body.reason, note=body.note,
-                 expected_version=version)
+                 body=body.body, designated=body.designated, expected_version=version)
     return current(desk, complaint_id, user, response, version)
 
 
@@ -149,12 +169,33 @@ def resume(complaint_id: UUID, user: Annotated[User, access.allowed_to("resume")
     return current(desk, complaint_id, user, response, version)
 
 
+@router.post("/{complaint_id}/recusal-request", response_model=ComplaintOut, responses=COMMAND)
+def recusal_request(complaint_id: UUID, body: RecusalRequestIn,
+                    user: Annotated[User, access.allowed_to("recusal-request")], desk: Desk,
+                    version: IfMatch, response: Response) -> ComplaintOut:
+    desk.request_recusal(complaint_id, actor=user.actor, by=body.by, reason=body.reason,
+                         expected_version=version)
+    return current(desk, complaint_id, user, response, version)
+
+
+@router.post("/{complaint_id}/recusal-decision", response_model=ComplaintOut, responses=COMMAND)
+def recusal_decision(complaint_id: UUID, body: RecusalDecisionIn,
+                     user: Annotated[User, access.allowed_to("recusal-decision")],
+                     wiring: WiringDep, version: IfMatch, response: Response) -> ComplaintOut:
+    mediator = (access.known_mediator(wiring.accounts, body.mediator) if body.mediator
+                else None)
+    wiring.desk.decide_recusal(complaint_id, actor=user.actor, upheld=body.upheld,
+                               mediator=mediator, note=body.note, expected_version=version)
+    return current(wiring.desk, complaint_id, user, response, version)
+
+
 @router.post("/{complaint_id}/resolve", response_model=ComplaintOut, responses=COMMAND)
 def resolve(complaint_id: UUID, body: ResolveIn,
             user: Annotated[User, access.allowed_to("resolve")], desk: Desk, version: IfMatch,
             response: Response) -> ComplaintOut:
     desk.resolve(complaint_id, actor=user.actor, outcome=body.outcome,
-                 amount_recovered=body.amount_recovered, terms=body.terms, expected_version=version)
+                 amount_recovered=body.amount_recovered, terms=body.terms, mode=body.mode,
+                 record=body.record, expected_version=version)
     return current(desk, complaint_id, user, response, version)
 
 
@@ -189,7 +230,8 @@ def escalate(complaint_id: UUID, body: EscalateIn,
 def withdraw(complaint_id: UUID, user: Annotated[User, access.allowed_to("withdraw")], desk: Desk,
              version: IfMatch, response: Response,
              body: Annotated[WithdrawIn | None, Body()] = None) -> ComplaintOut:
-    desk.withdraw(complaint_id, actor=user.actor, note=(body or WithdrawIn()).note,
+    body = body or WithdrawIn()
+    desk.withdraw(complaint_id, actor=user.actor, note=body.note, kind=body.kind,
                   expected_version=version)
     return current(desk, complaint_id, user, response, version)
 
@@ -199,5 +241,5 @@ def satisfaction(complaint_id: UUID, body: SatisfactionIn,
                  user: Annotated[User, access.allowed_to("satisfaction")], desk: Desk,
                  version: IfMatch, response: Response) -> ComplaintOut:
     desk.record_satisfaction(complaint_id, actor=user.actor, score=body.score,
-                             comment=body.comment, expected_version=version)
+                             level=body.level, comment=body.comment, expected_version=version)
     return current(desk, complaint_id, user, response, version)

@@ -71,6 +71,13 @@ STEPS["terminated"] = [*STEPS["mediated"], ("terminate", "med01", {
     "reason": "business_refused", "note": "商家拒绝调解"})]
 STEPS["escalated"] = [*STEPS["mediated"], ("escalate", "med01", {
     "forum": "court", "reason": "涉嫌欺诈"})]
+STEPS["recusal pending"] = [*STEPS["mediated"], ("recusal-request", "op01", {
+    "by": "business", "reason": "调解员系投诉人近亲属"})]
+STEPS["withdrawn after acceptance"] = [*STEPS["accepted"], ("withdraw", "op01", {
+    "kind": "settled_privately", "note": "双方自行和解"})]
+# Filed at the intake centre, which dispatches complaints (Order 121 Art. 41).
+STEPS["at intake"] = []
+INTAKE_CENTRE = "SH-12315"
 
 
 @dataclass
@@ -103,7 +110,8 @@ class Api:
                               headers=self.auth(as_, **headers))
 
     def complaint_in(self, state: str) -> str:
-        complaint_id = self.file()["id"]
+        complaint_id = self.file(**({"office": INTAKE_CENTRE} if state == "at intake"
+                                    else {}))["id"]
         for command, who, body in STEPS[state]:
             response = self.command(complaint_id, command, who, body)
             assert response.status_code == 200, response.text

@@ -28,9 +28,9 @@ def test_a_case_is_worked_from_filing_to_a_rated_settlement(api):
 
     final = api.view(complaint_id)
     assert final["mediator"] == "med02"
-    assert final["satisfaction"] == 5
+    assert (final["satisfaction"], final["satisfaction_level"]) == (5, "satisfied")
     assert final["outcome"] == {"outcome": "refund", "amount_recovered": "1280.00",
-                                "terms": "商家退款"}
+                                "terms": "商家退款", "mode": "remote", "record": None}
     assert final["allowed_actions"] == ["escalate"]  # only for a breached agreement
     assert len(api.history(complaint_id)) == 10
 
@@ -48,10 +48,19 @@ def test_a_case_that_fails_in_mediation_is_noticed_and_escalated(api):
 
 
 def test_filed_cases_are_transferred_rejected_or_withdrawn(api):
-    moved = api.file()["id"]
+    # The intake centre dispatches (Order 121 Art. 41) ...
+    moved = api.file(office="SH-12315")["id"]
     transferred = api.command(moved, "transfer", "op01", {"to_office": "SH-JA", "note": "属地管辖"})
     assert transferred.json()["office"] == "SH-JA"
     assert transferred.json()["state"] == "filed"
+    assert transferred.json()["office_name"] == "静安区市场监督管理局"
+    # ... a handling office never passes a complaint sideways: it sends it back.
+    sideways = api.command(moved, "transfer", "op01", {"to_office": "SH-PD"})
+    assert sideways.status_code == 409
+    assert "return-to-intake" in sideways.json()["allowed"]
+    returned = api.command(moved, "return-to-intake", "op01", {"reason": "不属本局管辖"})
+    assert (returned.json()["office"], returned.json()["state"]) == ("SH-12315", "filed")
+    assert returned.json()["allowed_actions"][0] == "transfer"
 
     rejected = api.command(api.file()["id"], "reject", "op01", {"reason": "time_barred"})
     assert rejected.json()["state"] == "rejected"
@@ -71,7 +80,7 @@ def test_a_move_the_state_does_not_allow_is_a_409_naming_the_state_and_what_is_a
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["state"] == "accepted"
-    assert problem["allowed"] == ["assign", "notes", "resolve", "withdraw"]
+    assert problem["allowed"] == ["assign", "notes", "notify", "resolve", "withdraw"]
     assert "accepted" in problem["detail"] and "assign" in problem["detail"]
     assert api.history(complaint_id) == before
 

@@ -339,7 +339,7 @@ def test_every_list_masks_personal_data_and_the_case_page_shows_it_in_full(api, 
 # ----- the case page ---------------------------------------------------------------------------
 
 def shown_actions(text: str) -> list[str]:
-    return re.findall(r'id="action-([a-z]+)"', text)
+    return re.findall(r'id="action-([a-z-]+)"', text)
 
 
 class _Case:

@@ -43,7 +43,10 @@ MATRIX = [
     cell("GET", ID + "/history", "filed", "sup01"),
     cell("POST", ID + "/accept", "filed", "op01"),
     cell("POST", ID + "/reject", "filed", "op01", {"reason": "outside_remit"}),
-    cell("POST", ID + "/transfer", "filed", "op01 sup01", {"to_office": "SH-JA"}),
+    cell("POST", ID + "/transfer", "at intake", "op01 sup01", {"to_office": "SH-JA"}),
+    cell("POST", ID + "/return-to-intake", "filed", "op01", {"reason": "不属本局管辖"}),
+    cell("POST", ID + "/notify", "accepted", "op01", {"channel": "sms", "note": "短信告知"}),
+    cell("POST", ID + "/notify", "rejected", "op01", {"channel": "letter"}),
     cell("POST", ID + "/withdraw", "filed", "op01", {"note": "撤回"}),
     cell("POST", ID + "/assign", "accepted", "op01 sup01", {"mediator": "med01"}),
     cell("POST", ID + "/notes", "accepted", "op01", {"kind": "note", "text": "记录"}),
@@ -54,6 +57,10 @@ MATRIX = [
     cell("POST", ID + "/notes", "mediated", "med01", {"kind": "session", "text": "调解"}),
     cell("POST", ID + "/suspend", "mediated", "med01", {"reason": "appraisal"}),
     cell("POST", ID + "/resume", "suspended", "med01"),
+    cell("POST", ID + "/recusal-request", "mediated", "op01 med01 sup01",
+         {"by": "consumer", "reason": "调解员与经营者有利害关系"}),
+    cell("POST", ID + "/recusal-decision", "recusal pending", "sup01",
+         {"upheld": True, "mediator": "med02", "note": "回避成立"}),
     cell("POST", ID + "/resolve", "mediated", "med01",
          {"outcome": "repair", "amount_recovered": "0", "terms": "维修"}),
     cell("POST", ID + "/terminate", "mediated", "med01", {"reason": "business_unreachable"}),
@@ -61,6 +68,7 @@ MATRIX = [
          {"forum": "arbitration", "reason": "仲裁"}),
     cell("POST", ID + "/withdraw", "mediated", "op01 med01"),
     cell("POST", ID + "/notice", "terminated", "op01 med01", {"note": "已告知"}),
+    cell("POST", ID + "/notice", "withdrawn after acceptance", "op01", {"note": "已告知双方"}),
     cell("POST", ID + "/escalate", "terminated", "med01 sup01",
          {"forum": "court", "reason": "起诉"}),
     cell("POST", ID + "/escalate", "resolved", "med01 sup01",
@@ -128,5 +136,5 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # The matrix calls the route with a real business key.
         ("GET", "/api/v1/businesses/{key}/credit"),
     }
-    assert len([r for r in routes if r[1].startswith(C)]) == 19
+    assert len([r for r in routes if r[1].startswith(C)]) == 23
     assert routes <= covered, sorted(routes - covered)

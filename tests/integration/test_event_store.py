@@ -68,7 +68,7 @@ def test_a_replayed_history_gives_the_same_complaint_on_every_backend(database_u
     assert details.suspended is False
     assert details.satisfaction == 5
     assert details.outcome == {"outcome": "refund", "amount_recovered": Decimal("1280.00"),
-                               "terms": "商家退款"}
+                               "terms": "商家退款", "mode": "remote", "record": None}
     assert details.amount == Decimal("1280.00")
     assert details.consumer["phone"] == "13812345678"
     assert details.business["key"] == "91350100M000100Y43"

@@ -135,7 +135,7 @@ def test_one_complaints_acceptance_and_mediation_due(wiring, clock):
     assert (mine.acceptance_due, mine.mediation_due) == (date(2026, 5, 9), None)
 
     at(clock, shanghai("2026-04-29"))
-    wiring.desk.transfer(complaint.uuid, actor=operator, to_office="SH-HP", note="属黄浦分局管辖")
+    wiring.desk.transfer(complaint.uuid, actor=supervisor, to_office="SH-HP", note="属黄浦分局管辖")
     wiring.projections.catch_up()
     mine = wiring.timeliness.complaint(complaint)
     # Restarted on Wed Apr 29: Thu 30 = 1; Wed May 6 - Fri 8 = 4, Sat 9 = 5, Mon 11 = 6,
@@ -148,11 +148,16 @@ def test_one_complaints_acceptance_and_mediation_due(wiring, clock):
     wiring.desk.accept(complaint.uuid, actor=operator)
     wiring.projections.catch_up()
     mine = wiring.timeliness.complaint(complaint)
-    # Mediation from Wed May 6: 7, 8, Sat 9 = 3, 11-15 = 8, 18-22 = 13, 25-29 = 18,
-    # Jun 1-5 = 23, 8-12 = 28, 15-18 = 32, Jun 19 off (Dragon Boat), 22-26 = 37,
-    # Jun 29 - Jul 3 = 42, Mon 6 - Wed 8 = 45.
-    assert (mine.acceptance_due, mine.mediation_due) == (date(2026, 5, 12), date(2026, 7, 8))
+    # Order 121: 60 days from Wed May 6 end on Sun Jul 5, rolled to Mon Jul 6 (Art. 45).
+    assert (mine.acceptance_due, mine.mediation_due) == (date(2026, 5, 12), date(2026, 7, 6))
     assert mine.acceptance_met is True
+    # Not told with the decision: the complainant is to be told by the acceptance due day.
+    assert [(i.clock, i.due) for i in mine.running] == [
+        ("decision_notice", date(2026, 5, 12)), ("mediation", date(2026, 7, 6))]
+    assert mine.running[1].regulation == "samr-121"
+    wiring.desk.notify_decision(complaint.uuid, actor=operator, channel="sms")
+    wiring.projections.catch_up()
+    mine = wiring.timeliness.complaint(complaint)
     assert [i.clock for i in mine.running] == ["mediation"]
     assert mine.running[0].regulation == "samr-121"
 
@@ -163,7 +168,7 @@ def test_now_and_a_moment_ago_agree_when_nothing_happened_in_between(wiring, clo
     first = file(wiring, clock, shanghai("2026-04-27"))
     file(wiring, clock, shanghai("2026-04-28"), office="SH-HP")
     at(clock, shanghai("2026-04-29"))
-    wiring.desk.accept(first.uuid, actor=operator)
+    wiring.desk.accept(first.uuid, actor=operator, notified_via="phone")
     wiring.desk.assign(first.uuid, actor=operator, mediator="med01")
     at(clock, shanghai("2026-05-11", 9))
     now = page(wiring)
@@ -176,7 +181,7 @@ def test_now_and_a_moment_ago_agree_when_nothing_happened_in_between(wiring, clo
 def test_a_resolved_complaint_escalated_later_is_listed_as_escalated(wiring, clock):
     complaint = file(wiring, clock, shanghai("2026-06-01"))
     at(clock, shanghai("2026-06-02"))
-    wiring.desk.accept(complaint.uuid, actor=operator)
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
     wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
     wiring.desk.resolve(complaint.uuid, actor=mediator, outcome="refund",
                         amount_recovered="100.00", terms="七日内退款")
@@ -200,9 +205,9 @@ def test_a_filter_naming_no_clock_or_a_moment_without_offset_is_refused(wiring):
 def test_the_answer_from_a_complaints_own_events_equals_the_views(wiring, clock):
     complaint = file(wiring, clock, shanghai("2026-04-27"))
     at(clock, shanghai("2026-04-29"))
-    wiring.desk.transfer(complaint.uuid, actor=operator, to_office="SH-HP", note="转办")
+    wiring.desk.transfer(complaint.uuid, actor=supervisor, to_office="SH-HP", note="转办")
     at(clock, shanghai("2026-05-06"))
-    wiring.desk.accept(complaint.uuid, actor=operator)
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
     wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
     at(clock, shanghai("2026-06-01"))
     wiring.desk.suspend(complaint.uuid, actor=mediator, reason="appraisal")
@@ -223,7 +228,7 @@ def test_an_unknown_complaint_has_no_timeliness(wiring):
 def test_as_of_in_the_past_sees_the_clock_that_was_running_then(wiring, clock):
     complaint = file(wiring, clock, shanghai("2026-05-06"))
     at(clock, shanghai("2026-05-08"))
-    wiring.desk.accept(complaint.uuid, actor=operator)
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
     assert only(page(wiring, as_of=shanghai("2026-05-07"))).clock == "acceptance"
     assert only(page(wiring, as_of=shanghai("2026-05-08", 12))).clock == "mediation"
     assert page(wiring, as_of=shanghai("2026-05-05")).items == []  # not yet received
@@ -234,10 +239,11 @@ def test_as_of_in_the_past_sees_the_clock_that_was_running_then(wiring, clock):
 def test_a_suspended_clock_stands_still_and_resuming_gives_the_days_back(wiring, clock):
     complaint = file(wiring, clock, shanghai("2026-05-06"))
     at(clock, shanghai("2026-05-06", 11))
-    wiring.desk.accept(complaint.uuid, actor=operator)
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
     wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
-    # Due Wed Jul 8 (as above). Suspended Mon Jul 6 with Tue 7 and Wed 8 to go.
-    at(clock, shanghai("2026-07-06"))
+    # Due Mon Jul 6 (60 days end Sun Jul 5, rolled). Suspended Thu Jul 2 with Fri 3 and
+    # Mon 6 to go.
+    at(clock, shanghai("2026-07-02"))
     wiring.desk.suspend(complaint.uuid, actor=mediator, reason="testing", note="送检")
 
     item = only(page(wiring, as_of=shanghai("2026-08-03")))
@@ -245,13 +251,81 @@ def test_a_suspended_clock_stands_still_and_resuming_gives_the_days_back(wiring,
     assert (item.working_days_left, item.due_soon) == (2, True)
     assert page(wiring, as_of=shanghai("2026-08-03"), overdue=True).items == []
 
-    at(clock, shanghai("2026-07-13"))  # the Monday after: Jul 7-10, 13 = 5 days back
+    at(clock, shanghai("2026-07-13"))  # Jul 2 to Jul 13: 11 calendar days back (Art. 22)
     wiring.desk.resume(complaint.uuid, actor=mediator)
     item = only(page(wiring, as_of=shanghai("2026-07-13", 12)))
-    # Jul 8 + 5: Thu 9, Fri 10, Mon 13, Tue 14, Wed 15.
-    assert (item.due, item.working_days_left, item.suspended) == (date(2026, 7, 15), 2, False)
+    # Sun Jul 5 + 11 = Thu Jul 16, a working day: Tue 14, Wed 15, Thu 16 left.
+    assert (item.due, item.working_days_left, item.suspended) == (date(2026, 7, 16), 3, False)
     record = wiring.timeliness.complaint(complaint).clocks[-1]
-    assert (record.extension_days, record.suspensions) == (5, 1)
+    assert (record.extension_days, record.suspensions) == (11, 1)
+
+
+@pytest.mark.parametrize(("accepted", "due"), [
+    ("2026-04-15", date(2026, 6, 15)),  # day 60 is Sun Jun 14
+    ("2026-09-01", date(2026, 11, 2)),  # day 60 is Sat Oct 31
+    ("2026-08-05", date(2026, 10, 8)),  # day 60, Oct 4, falls in the National Day holiday
+])
+def test_an_order_121_case_is_due_sixty_days_after_acceptance_rolled_to_a_working_day(
+        wiring, clock, accepted, due):
+    complaint = file(wiring, clock, shanghai(accepted, 9))
+    at(clock, shanghai(accepted, 15))
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
+    wiring.projections.catch_up()
+    mine = wiring.timeliness.complaint(complaint)
+    assert mine.mediation_due == due
+    assert (mine.running[0].regulation, mine.running[0].kind) == ("samr-121", "calendar_rolled")
+    assert wiring.desk.get_complaint(complaint.uuid).mediation_due == due
+
+
+def test_a_2019_case_keeps_45_working_days_and_gives_back_working_days_suspended(wiring, clock):
+    # Accepted Tue Apr 14, the last day of the 2019 measures: 45 working days, counted over
+    # the 2026 schedule (May 1-5 off, Sat May 9 worked; Jun 19 Dragon Boat off).
+    complaint = file(wiring, clock, shanghai("2026-04-10"))
+    at(clock, shanghai("2026-04-14"))
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
+    wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
+    wiring.projections.catch_up()
+    mine = wiring.timeliness.complaint(complaint)
+    # Apr 15-17 = 3, 20-24 = 8, 27-30 = 12, May 6-8 = 15, Sat 9 = 16, 11-15 = 21,
+    # 18-22 = 26, 25-29 = 31, Jun 1-5 = 36, 8-12 = 41, 15-18 = 45.
+    assert (mine.running[0].regulation, mine.mediation_due) == ("samr-2019", date(2026, 6, 18))
+
+    at(clock, shanghai("2026-05-20"))  # a Wednesday; 检验 still stops a 2019 case's clock
+    wiring.desk.suspend(complaint.uuid, actor=mediator, reason="inspection")
+    at(clock, shanghai("2026-05-25"))  # the Monday after: Thu 21, Fri 22, Mon 25 back
+    wiring.desk.resume(complaint.uuid, actor=mediator)
+    wiring.projections.catch_up()
+    mine = wiring.timeliness.complaint(complaint)
+    # Jun 18 + 3 working days: Jun 19 off, Mon 22, Tue 23, Wed 24.
+    assert (mine.clocks[-1].extension_days, mine.mediation_due) == (3, date(2026, 6, 24))
+
+
+def test_an_order_121_case_refuses_a_2019_only_ground_naming_the_field(wiring, clock):
+    complaint = file(wiring, clock, shanghai("2026-05-06"))
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
+    wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
+    with pytest.raises(InvalidValue) as refusal:
+        wiring.desk.suspend(complaint.uuid, actor=mediator, reason="inspection")
+    assert refusal.value.field == "reason"
+    assert wiring.desk.get_complaint(complaint.uuid).suspended is False
+
+
+def test_a_pending_recusal_request_pauses_the_mediation_clock(wiring, clock):
+    complaint = file(wiring, clock, shanghai("2026-05-06", 9))
+    at(clock, shanghai("2026-05-06", 11))
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
+    wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
+    at(clock, shanghai("2026-06-01"))
+    wiring.desk.request_recusal(complaint.uuid, actor=operator, by="business",
+                                reason="调解员与投诉人系亲属")
+    item = only(page(wiring, as_of=shanghai("2026-07-20")))
+    assert item.suspended and not item.overdue  # due Jul 6 would have passed
+    at(clock, shanghai("2026-06-08"))
+    wiring.desk.decide_recusal(complaint.uuid, actor=supervisor, upheld=True, mediator="med02")
+    wiring.projections.catch_up()
+    mine = wiring.timeliness.complaint(complaint)
+    # Jun 1 to Jun 8: 7 days back; Sun Jul 5 + 7 = Sun Jul 12, rolled to Mon Jul 13.
+    assert (mine.mediation_due, mine.running[0].mediator) == (date(2026, 7, 13), "med02")
 
 
 # ----- offices, mediators, filters ------------------------------------------------
@@ -264,11 +338,11 @@ def test_the_summary_counts_open_overdue_and_due_soon_and_on_time_rates(wiring, 
     missed = file(wiring, clock, shanghai("2026-04-21"), office="SH-HP")
     soon = file(wiring, clock, shanghai("2026-05-06"), office="SH-HP")
     at(clock, shanghai("2026-04-22"))
-    wiring.desk.accept(on_time.uuid, actor=operator)
+    wiring.desk.accept(on_time.uuid, actor=operator, notified_via="sms")
     wiring.desk.assign(on_time.uuid, actor=operator, mediator="med01")
     # Tue Apr 21: 22-24 = 3, 27-30 = 7: due Thu Apr 30; accepted Mon May 11 is late.
     at(clock, shanghai("2026-05-11"))
-    wiring.desk.accept(missed.uuid, actor=operator)
+    wiring.desk.accept(missed.uuid, actor=operator, notified_via="sms")
     wiring.desk.assign(missed.uuid, actor=operator, mediator="med02")
 
     # As of Tue May 12: `late` (due Thu Apr 30) is overdue; `soon` (received Wed May 6:
@@ -320,7 +394,7 @@ def test_pages_of_running_clocks(wiring, clock):
 def test_closed_complaints_show_each_clock_met_and_the_handling_time(wiring, clock):
     complaint = file(wiring, clock, shanghai("2026-04-27"))
     at(clock, shanghai("2026-04-28"))
-    wiring.desk.accept(complaint.uuid, actor=operator)
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
     wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
     at(clock, shanghai("2026-05-11"))
     wiring.desk.terminate(complaint.uuid, actor=mediator, reason="business_refused")
@@ -390,7 +464,7 @@ def test_the_view_built_live_page_by_page_equals_the_view_rebuilt(wiring, clock)
 def test_a_supervisor_reassignment_moves_the_clock_between_mediators(wiring, clock):
     complaint = file(wiring, clock, shanghai("2026-06-01"))
     at(clock, shanghai("2026-06-02"))
-    wiring.desk.accept(complaint.uuid, actor=operator)
+    wiring.desk.accept(complaint.uuid, actor=operator, notified_via="phone")
     wiring.desk.assign(complaint.uuid, actor=operator, mediator="med01")
     wiring.desk.reassign(complaint.uuid, actor=supervisor, mediator="med02")
     result = page(wiring, as_of=shanghai("2026-06-03"), mediator="med02")
@@ -402,6 +476,6 @@ def _rows(wiring):
     with wiring.engine.connect() as db:
         closed = db.execute(select(timeliness_closed).order_by(timeliness_closed.c.id)).all()
         clocks = db.execute(select(timeliness_clocks).order_by(
-            timeliness_clocks.c.complaint_id, timeliness_clocks.c.seq)).all()
+            *timeliness_clocks.primary_key)).all()
         daily = db.execute(select(timeliness_daily).order_by(*timeliness_daily.primary_key)).all()
     return closed, clocks, daily

@@ -5,8 +5,12 @@ schedules, including the weekend days worked in exchange (调休上班). The ove
 file (`adapters/data/calendar_overrides.toml`, path from `Settings.calendar_overrides`)
 declares single dates working or not for schedules announced after the library's
 release, and says which years count as officially confirmed. A year that is not
-confirmed is never an error: Monday to Friday are worked (plus the file's dates)
-and the domain flags every deadline counted across it as provisional.
+confirmed is never an error: its statutory public holidays are already fixed by the
+national holiday rules (全国年节及纪念日放假办法: New Year's Day, Spring Festival, Qingming,
+Labour Day, Dragon Boat, Mid-Autumn, National Day) and are not worked; only the
+State Council's swaps (调休) are unknown, so Monday to Friday are worked apart from
+those days (plus the file's dates) and the domain flags every deadline counted across
+such a year as provisional.
 """
 
 from __future__ import annotations
@@ -92,10 +96,16 @@ class ChinaCalendar(YearTableCalendar):
         if self.is_confirmed(year):
             days = set(_library_working_days(year))
         else:
-            days = set(weekdays_of(year))
+            days = set(weekdays_of(year)) - _statutory_holidays(year)
         days -= {d for d in overrides.off if d.year == year}
         days |= {d for d in overrides.working if d.year == year}
         return days
+
+
+def _statutory_holidays(year: int) -> set[date]:
+    # Without `observed` the library gives the statutory days alone, not its guesses at
+    # the days off in lieu that only the yearly schedule decides.
+    return set(holidays.country_holidays("CN", years=[year], observed=False))
 
 
 def _library_working_days(year: int) -> list[date]:

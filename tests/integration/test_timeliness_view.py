@@ -422,25 +422,26 @@ def test_closed_complaints_show_each_clock_met_and_the_handling_time(wiring, clo
 def test_a_receipt_in_late_december_gets_a_provisional_2027_due_date(wiring, clock):
     file(wiring, clock, shanghai("2026-12-28"))
     item = only(page(wiring, as_of=shanghai("2026-12-28", 12)))
-    # Tue 29, Wed 30, Thu 31 = 3; 2027 counts weekends only: Fri Jan 1 = 4, Mon 4 = 5,
-    # Tue 5 = 6, Wed 6 = 7.
-    assert (item.due, item.provisional) == (date(2027, 1, 6), True)
+    # Tue 29, Wed 30, Thu 31 = 3; 2027 has no schedule yet, but Fri Jan 1 is New Year's
+    # Day by the national holiday rules: Mon 4 = 4, Tue 5 = 5, Wed 6 = 6, Thu 7 = 7.
+    assert (item.due, item.provisional) == (date(2027, 1, 7), True)
 
 
 def test_a_rebuild_after_the_override_file_changes_moves_the_due_date(wiring, clock, overrides):
     complaint = file(wiring, clock, shanghai("2026-12-28"))
     wiring.projections.catch_up()
-    assert wiring.timeliness.complaint(complaint).acceptance_due == date(2027, 1, 6)
+    assert wiring.timeliness.complaint(complaint).acceptance_due == date(2027, 1, 7)
 
+    # The 2027 schedule is published: say Mon Jan 4 is a day off in lieu as well.
     text = overrides.read_text(encoding="utf-8").replace("2025, 2026,", "2025, 2026, 2027,")
     overrides.write_text(text + '\n[[schedule]]\nyear = 2027\nsource = "test"\n'
-                                'off = [2027-01-01]\n', encoding="utf-8")
+                                'off = [2027-01-01, 2027-01-04]\n', encoding="utf-8")
     wiring.projections.rebuild(["timeliness"])
 
-    # Jan 1 off: Mon 4 = 4, Tue 5 = 5, Wed 6 = 6, Thu 7 = 7; 2027 is confirmed now.
+    # Jan 1 and 4 off: Tue 5 = 4, Wed 6 = 5, Thu 7 = 6, Fri 8 = 7; 2027 is confirmed now.
     item = only(page(wiring, as_of=shanghai("2026-12-29")))
-    assert (item.due, item.provisional) == (date(2027, 1, 7), False)
-    assert wiring.timeliness.complaint(complaint).acceptance_due == date(2027, 1, 7)
+    assert (item.due, item.provisional) == (date(2027, 1, 8), False)
+    assert wiring.timeliness.complaint(complaint).acceptance_due == date(2027, 1, 8)
 
 
 def test_the_view_built_live_page_by_page_equals_the_view_rebuilt(wiring, clock):

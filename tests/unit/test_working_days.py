@@ -166,19 +166,31 @@ def test_a_receipt_on_new_years_eve_2025_counts_the_sunday_worked_in_january(kee
 
 
 def test_a_receipt_in_late_december_2026_gets_a_provisional_2027_due_date(keeper):
-    # Received Mon Dec 28, 2026. Tue 29 = 1, Wed 30 = 2, Thu 31 = 3; 2027 has no
-    # published schedule, so it counts weekends only: Fri Jan 1 = 4, Mon 4 = 5,
-    # Tue 5 = 6, Wed 6 = 7.
+    # Received Mon Dec 28, 2026. Tue 29 = 1, Wed 30 = 2, Thu 31 = 3; 2027 has no published
+    # schedule, but New Year's Day is a statutory holiday all the same: Fri Jan 1 off,
+    # Mon 4 = 4, Tue 5 = 5, Wed 6 = 6, Thu 7 = 7.
     day, provisional = keeper.deadline(date(2026, 12, 28), SEVEN)
-    assert day == date(2027, 1, 6)
+    assert day == date(2027, 1, 7)
     assert provisional
 
 
-def test_a_year_nobody_confirmed_ignores_the_holidays_a_library_guesses(calendar):
-    # The library lists Jan 1, 2027 and a Spring Festival week, but no worked weekends.
-    assert calendar.is_working_day(date(2027, 1, 1))
-    assert calendar.is_working_day(date(2027, 2, 8))
+def test_a_year_nobody_confirmed_keeps_its_statutory_holidays_but_not_the_guessed_swaps(calendar):
+    # The national holiday rules fix the days themselves: New Year's Day, Spring Festival
+    # Eve to its third day, Qingming, May 1-2, Dragon Boat, Mid-Autumn, Oct 1-3.
+    for statutory in (date(2027, 1, 1), date(2027, 2, 5), date(2027, 2, 8), date(2027, 4, 5),
+                      date(2027, 6, 9), date(2027, 9, 15), date(2027, 10, 1)):
+        assert not calendar.is_working_day(statutory), statutory
+    # Which weekdays make up for holidays on a weekend is the schedule's to say: the
+    # library's guesses (Feb 9-10, May 3-4, Oct 4-5) stay working days until it is out.
+    for guessed in (date(2027, 2, 9), date(2027, 5, 3), date(2027, 10, 4)):
+        assert calendar.is_working_day(guessed), guessed
     assert not calendar.is_working_day(date(2027, 1, 2))
+
+
+def test_a_deadline_across_the_2027_spring_festival_counts_its_statutory_days(keeper):
+    # Received Mon Feb 1, 2027: Tue 2, Wed 3, Thu 4 = 3; Fri 5 (Eve) and Mon 8 off;
+    # Tue 9 = 4, Wed 10 = 5, Thu 11 = 6, Fri 12 = 7.
+    assert keeper.deadline(date(2027, 2, 1), SEVEN) == (date(2027, 2, 12), True)
 
 
 def test_working_days_left_is_negative_once_late_even_over_a_weekend(calendar):
@@ -205,14 +217,14 @@ def _append(path: Path, text: str) -> None:
 def test_a_day_declared_off_moves_a_deadline_and_a_reload_sees_it(overrides):
     calendar = ChinaCalendar(overrides)
     keeper = Timekeeper(calendar, SHANGHAI)
-    assert keeper.deadline(date(2026, 12, 28), SEVEN) == (date(2027, 1, 6), True)
+    assert keeper.deadline(date(2026, 12, 28), SEVEN) == (date(2027, 1, 7), True)
 
-    _append(overrides, '\n[[schedule]]\nyear = 2027\nsource = "test"\noff = [2027-01-01]\n')
-    assert keeper.deadline(date(2026, 12, 28), SEVEN) == (date(2027, 1, 6), True)  # cached
+    _append(overrides, '\n[[schedule]]\nyear = 2027\nsource = "test"\noff = [2027-01-04]\n')
+    assert keeper.deadline(date(2026, 12, 28), SEVEN) == (date(2027, 1, 7), True)  # cached
     calendar.reload()
 
-    # Fri Jan 1 is now off: Mon 4 = 4, Tue 5 = 5, Wed 6 = 6, Thu 7 = 7; still provisional.
-    assert keeper.deadline(date(2026, 12, 28), SEVEN) == (date(2027, 1, 7), True)
+    # Mon Jan 4 is now off too: Tue 5 = 4, Wed 6 = 5, Thu 7 = 6, Fri 8 = 7; still provisional.
+    assert keeper.deadline(date(2026, 12, 28), SEVEN) == (date(2027, 1, 8), True)
 
 
 def test_confirming_a_year_makes_its_deadlines_final(overrides):

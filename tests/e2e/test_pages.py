@@ -578,3 +578,42 @@ def test_the_dashboard_statistics_are_kept_fresh_then_served_stale_while_recompu
     assert kept.get("another range", compute) == 2  # a different question is asked anew
     kept.clear()
     assert kept.get("another range", compute) == 3
+
+
+def test_the_case_page_names_the_governing_text_and_works_a_recusal_and_a_notice(api, desk):
+    complaint_id = api.complaint_in("mediated")
+    case = f"/cases/{complaint_id}"
+    operator, supervisor = desk["op01"], desk["sup01"]
+    page = operator.get(case).text
+    assert "总局令第121号" in page and "第二十三条第（五）项、第四十五条" in page
+    assert "尚未告知投诉人受理决定" in page
+    # 检定 and 检验 are 2019 grounds: a case under Order 121 is never offered them.
+    mediator_page = desk["med01"].get(case).text
+    assert 'value="testing"' in mediator_page and 'value="inspection"' not in mediator_page
+
+    told = operator.post(f"{case}/notify", {"version": "3", "channel": "sms"},
+                         token_from=case, follow_redirects=False)
+    assert told.status_code == 303 and api.view(complaint_id)["decision_notified"] is True
+
+    asked = operator.post(f"{case}/recusal-request",
+                          {"version": "4", "by": "business", "reason": "调解员系投诉人亲属"},
+                          token_from=case, follow_redirects=False)
+    assert asked.status_code == 303
+    assert "回避申请待决定，调解中止" in supervisor.get(case).text
+    assert shown_actions(desk["med01"].get(case).text) == ["notes", "withdraw"]
+
+    missing = supervisor.post(f"{case}/recusal-decision", {"version": "5", "upheld": "yes"},
+                              token_from=case)
+    assert missing.status_code == 422 and set(field_errors(missing.text)) == {"mediator"}
+    decided = supervisor.post(f"{case}/recusal-decision",
+                              {"version": "5", "upheld": "yes", "mediator": "med02"},
+                              token_from=case, follow_redirects=False)
+    assert decided.status_code == 303
+    assert api.view(complaint_id)["mediator"] == "med02"
+
+    settled = operator.post(f"{case}/withdraw",
+                            {"version": "6", "kind": "settled_privately", "note": "双方和解"},
+                            token_from=case, follow_redirects=False)
+    assert settled.status_code == 303
+    after = operator.get(case).text
+    assert "双方自行和解" in after and 'id="action-notice"' in after

@@ -166,16 +166,20 @@ class DemoFactory:
         # The well-known names of each industry, then a long tail of smaller shops: a
         # few businesses draw many complaints and most draw a handful, so the credit
         # views show every grade rather than a wall of D.
-        self.businesses = {
+        self.use_businesses({
             industry: [(name, platform, valid_uscc(self.rng) if self.rng.random() < 0.8 else None)
                        for name, platform in (*names, *self._small_shops(industry))]
             for industry, names in BUSINESSES.items()
-        }
-        # One weight per business of the industry, so a longer tail never leaves
-        # the weights behind.
+        })
+
+    def use_businesses(self, businesses: dict[Industry, list[tuple[str, str | None, str | None]]],
+                       ) -> None:
+        """Who the complaints are against, per industry: (name, platform, credit code).
+        The busiest come first; the weights follow the list, one per business."""
+        self.businesses = businesses
         self.weights = {
             industry: [1 / (rank + 1) for rank in range(len(found))]
-            for industry, found in self.businesses.items()
+            for industry, found in businesses.items()
         }
 
     def _small_shops(self, industry: Industry, n: int = 24) -> list[tuple[str, str | None]]:

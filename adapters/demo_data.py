@@ -272,6 +272,10 @@ class _Case:
         self.at = min(self.at + timedelta(hours=hours * self.rng.uniform(0.5, 1.5)), self.f.now)
         return self.at
 
+    def recent(self) -> bool:
+        """Within the last ten days, and so perhaps still to be done: some notices are."""
+        return self.at > self.f.now - timedelta(days=10) and self.rng.random() < 0.5
+
     @property
     def order_121(self) -> bool:
         return self.complaint.mediation_text.id == ORDER_121
@@ -308,7 +312,7 @@ class _Case:
             told = rng.random() < 0.6
             c.reject(actor=self.operator, at=self.later(hours), reason=self._reject_reason(),
                      note="经审查不予受理", notified_via=rng.choice(NOTIFY) if told else None)
-            if not told and c.receipt_text.id == ORDER_121:
+            if not told and not self.recent():
                 c.notify(actor=self.operator, at=self.later(20), channel=rng.choice(("sms", "letter")),
                          note="已告知不予受理的理由及其他解决途径")
             self.f._rate(c, self.operator, self.later)
@@ -352,7 +356,7 @@ class _Case:
         if self.ending == "withdrawn":
             c.withdraw(actor=mediator, at=self.later(48), note="消费者与商家私下和解，申请撤回",
                        kind="settled_privately" if rng.random() < 0.6 else "withdrawn")
-            if rng.random() < 0.8:  # a withdrawal after acceptance ends mediation: both told
+            if not self.recent():  # a withdrawal after acceptance ends mediation: both told
                 c.record_notice(actor=mediator, at=self.later(24), note="已告知双方终止调解")
             self.f._rate(c, self.operator, self.later)
             return
@@ -416,7 +420,7 @@ class _Case:
         if reason == "fraud_suspected" and rng.random() < 0.7:
             c.escalate(actor=mediator, at=self.later(24), forum="police",
                        reason="投诉人涉嫌编造事实、敲诈勒索，移送公安机关")
-        elif rng.random() < 0.8:
+        elif not self.recent():
             c.record_notice(actor=mediator, at=self.later(24), note="已告知双方终止调解")
 
     def _reject_reason(self) -> str:

@@ -42,9 +42,10 @@ def rate(part: int, whole: int) -> Decimal | None:
 
 
 def median_days(values: list[int]) -> Decimal | None:
+    """To a tenth of a day, so that 7 and 7.5 read alike in a column."""
     if not values:
         return None
-    return Decimal(str(stats.median(values)))
+    return Decimal(str(stats.median(values))).quantize(Decimal("0.1"))
 
 
 # ----- the one set of definitions (SPEC §5) ------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics as stats
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -77,9 +77,6 @@ class MediationTally:
     @property
     def success_rate(self) -> Decimal | None:
         return rate(self.resolved, self.finished)
-
-    def __add__(self, other: MediationTally) -> MediationTally:
-        return MediationTally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 def mediation_tally(closings: Iterable[tuple[str | None, str | None, bool]]) -> MediationTally:

@@ -188,6 +188,10 @@ class Statistics:
     mediation_on_time: OnTime
     mediation_on_time_rate: Decimal | None
     months: list[MonthStats] = field(default_factory=list)
+    # The same two rates per office (where the clock stopped) and per mediator.
+    acceptance_by_office: dict[str, OnTime] = field(default_factory=dict)
+    mediation_by_office: dict[str, OnTime] = field(default_factory=dict)
+    mediation_by_mediator: dict[str, OnTime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -228,7 +228,7 @@ class StatisticsView(View):
                        f.satisfaction_level)
                 .where(f.closed_on >= since, f.closed_on <= until)).all()
             stops = db.execute(
-                select(t.clock, t.stopped_at, t.met)
+                select(t.clock, t.stopped_at, t.met, t.office, t.mediator)
                 .where(t.stopped_at >= start, t.stopped_at < end,
                        or_(and_(t.clock == "acceptance", t.stopped_by.in_(DECISIONS)),
                            and_(t.clock == "mediation", t.stopped_by.in_(MEDIATION_ENDS))))
@@ -280,13 +280,23 @@ class StatisticsView(View):
             if accepted_on is not None)
         callbacks = call_backs(level for *_, level in closings)
         acceptance, mediation_on_time = Counter[str](), Counter[str]()
-        for clock, stopped_at, met in stops:
+        by_group: dict[str, Counter[tuple[str, str]]] = {
+            "acceptance/office": Counter(), "mediation/office": Counter(),
+            "mediation/mediator": Counter()}
+        for clock, stopped_at, met, office, mediator in stops:
             month = read_utc(stopped_at).astimezone(self.tz).strftime("%Y-%m")
             tally = acceptance if clock == "acceptance" else mediation_on_time
-            tally["decided"] += 1
-            tally["met"] += bool(met)
-            tally[f"{month}/decided"] += 1
-            tally[f"{month}/met"] += bool(met)
+            for key in ("", f"{month}/"):
+                tally[f"{key}decided"] += 1
+                tally[f"{key}met"] += bool(met)
+            for group, value in (("office", office), ("mediator", mediator)):
+                counts = by_group.get(f"{clock}/{group}")
+                if counts is not None and value:
+                    counts[(value, "decided")] += 1
+                    counts[(value, "met")] += bool(met)
+        per = {name: {key: OnTime(counts[(key, "decided")], counts[(key, "met")])
+                      for key, kind in sorted(counts) if kind == "decided"}
+               for name, counts in by_group.items()}
         on_time = OnTime(acceptance["decided"], acceptance["met"])
         mediation_in_time = OnTime(mediation_on_time["decided"], mediation_on_time["met"])
         return Statistics(
@@ -319,6 +329,9 @@ class StatisticsView(View):
                     (month, months.get(month, Counter())) for month in _months(since, until)
                 )
             ],
+            acceptance_by_office=per["acceptance/office"],
+            mediation_by_office=per["mediation/office"],
+            mediation_by_mediator=per["mediation/mediator"],
         )
 
     # ----- public disclosure ------------------------------------------------

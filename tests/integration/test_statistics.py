@@ -16,7 +16,7 @@ from adapters.settings import Settings
 from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import timeliness_clocks
 from api.bootstrap import wire
-from application.statistics import Disclosure
+from application.statistics import Disclosure, OnTime
 from domain.complaint import Complaint
 from domain.errors import InvalidValue
 from tests.integration.credit_story import (
@@ -94,6 +94,11 @@ def test_statistics_follow_the_one_set_of_definitions(wiring, clock):
     # Six mediations ended in the range (a withdrawal ends one too), one late.
     assert (stats.mediation_on_time.met, stats.mediation_on_time.decided) == (5, 6)
     assert stats.mediation_on_time_rate == Decimal("0.8333")
+    # Per office, where the clock stopped: the intake centre's transfer is no decision.
+    assert stats.acceptance_by_office == {"SH-HP": OnTime(1, 1), "SH-PD": OnTime(8, 7)}
+    assert stats.mediation_by_office == {"SH-PD": OnTime(6, 5)}
+    # The withdrawal before a mediator was assigned belongs to no mediator.
+    assert stats.mediation_by_mediator == {"med01": OnTime(5, 4)}
     jan, feb, mar, apr, may, jun = stats.months
     assert (jan.month, jan.received, jan.accepted, jan.closed, jan.resolved) == (
         "2026-01", 5, 4, 3, 2)

@@ -37,6 +37,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
 )
 
 from adapters.projections import Page, View, metadata
@@ -60,6 +61,7 @@ from domain.identifiers import business_key
 # not), and those that end a mediation.
 DECISIONS = ("accepted", "rejected")
 MEDIATION_ENDS = ("resolved", "terminated", "escalated", "withdrawn")
+LEGACY_SUSPENSIONS = "complaint_suspensions"
 
 complaint_facts = Table(
     "complaint_facts",
@@ -120,6 +122,12 @@ class StatisticsView(View):
         self.tz = tz
 
     # ----- projecting -------------------------------------------------------
+
+    def clear(self, db: Connection) -> None:
+        super().clear(db)
+        # Suspensions were kept here for a second reckoning of deadlines; the timeliness
+        # view is the one source now, and a rebuild after upgrading leaves no stale copy.
+        db.execute(text(f"DROP TABLE IF EXISTS {LEGACY_SUSPENSIONS}"))
 
     def apply(self, db: Connection, page: Page) -> None:
         new: dict[str, dict[str, Any]] = {}

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 
 from adapters.demo_data import DemoFactory
 from adapters.settings import Settings
@@ -246,3 +246,13 @@ def test_no_public_or_statistical_answer_holds_any_consumer_personal_data(wiring
     assert sum(len(a.items) for a in answers[:page.total // 10 + 1]) == page.total > 10
     leaked = sorted(p for p in personal if p in text)
     assert leaked == []
+
+
+def test_rebuilding_after_the_upgrade_drops_the_old_copy_of_suspensions(wiring):
+    with wiring.engine.begin() as db:
+        db.execute(text("CREATE TABLE complaint_suspensions (complaint_id VARCHAR(36))"))
+
+    wiring.projections.rebuild(["statistics"])
+
+    assert "complaint_suspensions" not in inspect(wiring.engine).get_table_names()
+    assert "complaint_facts" in inspect(wiring.engine).get_table_names()

@@ -25,6 +25,8 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉建国建华志强文斌晓东丹丹雪梅海燕欣怡子涵浩然梓萱宇轩一诺思远佳琪"
 OFFICES = ("SH-PD", "SH-HP", "SH-XH", "SH-JA", "SH-MH")
 OPERATORS = ("op01", "op02", "op03")
+INTAKE_CENTRE = "SH-12315"
+INTAKE_OPERATORS = ("op04",)  # at the intake centre: receive and dispatch
 MEDIATORS = ("med01", "med02", "med03", "med04", "med05")
 SUPERVISOR = "sup01"
 
@@ -266,6 +268,7 @@ class _Case:
         self.ending = ending
         self.at = at
         self.operator = Actor(self.rng.choice(OPERATORS), Role.OPERATOR)
+        self.intake_operator = Actor(self.rng.choice(INTAKE_OPERATORS), Role.OPERATOR)
         self.complaint: Complaint
 
     def later(self, hours: float) -> datetime:
@@ -284,7 +287,8 @@ class _Case:
         rng, f = self.rng, self.f
         at_centre = f.centre is not None and rng.random() < 0.35
         office = f.centre if at_centre else None
-        self.complaint = Complaint.file(f.intake(self.at, industry, office), actor=self.operator,
+        self.complaint = Complaint.file(f.intake(self.at, industry, office),
+                                        actor=self.intake_operator if at_centre else self.operator,
                                         at=self.at, tz=f.tz)
         if self.ending == "filed" and rng.random() < 0.3:
             return  # still waiting at the office that received it
@@ -300,8 +304,7 @@ class _Case:
     def _dispatch(self) -> None:
         here = self.complaint.office
         to = self.rng.choice([code for code in self.f.districts if code != here])
-        centre_operator = Actor(self.rng.choice(OPERATORS), Role.OPERATOR)
-        self.complaint.transfer(actor=centre_operator, at=self.later(6), to_office=to,
+        self.complaint.transfer(actor=self.intake_operator, at=self.later(6), to_office=to,
                                 offices=self.f.offices, note="按属地分派")
 
     def decide(self) -> None:

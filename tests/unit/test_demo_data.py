@@ -68,3 +68,16 @@ def test_a_longer_list_of_businesses_brings_its_own_weights():
     assert all(len(factory.weights[i]) == 400 for i in Industry)
     names = {c.business["name"] for c in factory.complaints(50)}
     assert names and all(name.startswith("商户") for name in names)
+
+
+def test_only_the_intake_centre_dispatches_and_a_district_office_sends_back_to_it():
+    transfers, returns = [], []
+    for complaint in DemoFactory(seed=3, now=NOW).complaints(600):
+        for event in complaint.collect_events():
+            if type(event).__name__ == "Transferred":
+                transfers.append((event.from_office, event.actor["username"]))
+            elif type(event).__name__ == "ReturnedToIntake":
+                returns.append((event.from_office, event.to_office))
+
+    assert transfers and all(fro == "SH-12315" and who == "op04" for fro, who in transfers)
+    assert returns and all(fro != "SH-12315" and to == "SH-12315" for fro, to in returns)

@@ -1,30 +1,32 @@
 """Realistic demo complaints: Chinese names, real-looking businesses, every state and industry.
 
 Histories are built with the domain's own commands at past moments, so the demo
-store is indistinguishable from one filled by hand at the desk.
+store is indistinguishable from one filled by hand at the desk; how one history
+unfolds is adapters/demo_cases.py.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from typing import Any
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from adapters.demo_cases import (  # noqa: F401  (the demo staff, for the demo users)
+    INTAKE_CENTRE, INTAKE_OPERATORS, MEDIATORS, OPERATORS, SUPERVISOR, DemoCase,
+)
+from adapters.offices_file import load_offices
 from domain.complaint import Complaint
 from domain.identifiers import org_code_check_character, uscc_check_character
 from domain.intake import Intake
-from domain.permissions import Actor
-from domain.vocabulary import Industry, Role
+from domain.offices import Offices
+from domain.vocabulary import Industry
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉建国建华志强文斌晓东丹丹雪梅海燕欣怡子涵浩然梓萱宇轩一诺思远佳琪"
 OFFICES = ("SH-PD", "SH-HP", "SH-XH", "SH-JA", "SH-MH")
-OPERATORS = ("op01", "op02", "op03")
-MEDIATORS = ("med01", "med02", "med03", "med04", "med05")
-SUPERVISOR = "sup01"
 
 BUSINESSES: dict[Industry, tuple[tuple[str, str | None], ...]] = {
     Industry.ONLINE_SHOPPING: (("上海优选电子商务有限公司", "天猫"), ("申城好物网络科技有限公司", "京东"),
@@ -104,8 +106,6 @@ SHOP_KINDS: dict[Industry, str] = {
 }
 STREETS = ("浦东新区张杨路", "黄浦区南京东路", "徐汇区漕溪北路", "静安区延安中路", "闵行区莘庄路")
 CHANNELS = ("phone", "phone", "phone", "web", "app", "wechat", "letter", "visit")
-
-
 def valid_uscc(rng: random.Random) -> str:
     """A code that passes both GB 32100 and GB 11714 checks, like one on a real licence."""
     org_body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
@@ -122,7 +122,16 @@ class DemoCast:
 
 
 class DemoFactory:
-    """Builds complaint histories ending in a realistic spread of states."""
+    """Builds complaint histories ending in a realistic spread of states.
+
+    Complaints received before 2026-04-15 follow the 2019 text, later ones Order 121:
+    its grounds, the decision notice, recusal, withdrawal or private settlement after
+    acceptance with the notice to both parties, police referral of a complainant
+    suspected of fraud, agreements made on site or remotely, the 12315 satisfaction
+    scale. About a third are received at the intake centre and dispatched by its
+    operators; a few reach a district office that has no power and go back to intake.
+    Some decisions and mediations are late, and some open cases overdue, as at any desk.
+    """
 
     # Where a demo case ends, with weights roughly like a hotline's yearly report.
     ENDINGS = (
@@ -131,21 +140,30 @@ class DemoFactory:
     )
 
     def __init__(self, *, seed: int = 12315, now: datetime | None = None,
-                 tz: ZoneInfo = ZoneInfo("Asia/Shanghai")) -> None:
+                 tz: ZoneInfo = ZoneInfo("Asia/Shanghai"), offices: Offices | None = None) -> None:
         self.rng = random.Random(seed)
         self.now = now or datetime.now(UTC)
         self.tz = tz
+        self.offices = offices or load_offices()
+        self.centre = next((o.code for o in self.offices if o.intake), None)
+        self.districts = tuple(o.code for o in self.offices if not o.intake) or OFFICES
         # The well-known names of each industry, then a long tail of smaller shops: a
         # few businesses draw many complaints and most draw a handful, so the credit
         # views show every grade rather than a wall of D.
-        self.businesses = {
+        self.use_businesses({
             industry: [(name, platform, valid_uscc(self.rng) if self.rng.random() < 0.8 else None)
                        for name, platform in (*names, *self._small_shops(industry))]
             for industry, names in BUSINESSES.items()
-        }
+        })
+
+    def use_businesses(self, businesses: dict[Industry, list[tuple[str, str | None, str | None]]],
+                       ) -> None:
+        """Who the complaints are against, per industry: (name, platform, credit code).
+        The busiest come first; the weights follow the list, one per business."""
+        self.businesses = businesses
         self.weights = {
             industry: [1 / (rank + 1) for rank in range(len(found))]
-            for industry, found in self.businesses.items()
+            for industry, found in businesses.items()
         }
 
     def _small_shops(self, industry: Industry, n: int = 24) -> list[tuple[str, str | None]]:
@@ -163,7 +181,7 @@ class DemoFactory:
             person["address"] = f"上海市{rng.choice(STREETS)}{rng.randrange(1, 999)}号"
         return person
 
-    def intake(self, received_at: datetime, industry: Industry) -> Intake:
+    def intake(self, received_at: datetime, industry: Industry, office: str | None = None) -> Intake:
         rng = self.rng
         name, platform, uscc = rng.choices(self.businesses[industry],
                                            self.weights[industry])[0]
@@ -180,7 +198,7 @@ class DemoFactory:
             "amount": amount,
             "description": description,
             "request": request,
-            "office": rng.choice(OFFICES),
+            "office": office or rng.choice(self.districts),
         }
         return Intake.parse(body, now=self.now, default_office=None)
 
@@ -188,78 +206,15 @@ class DemoFactory:
         rng = self.rng
         industry = rng.choice(list(Industry))
         ending = rng.choices([e for e, _ in self.ENDINGS], [w for _, w in self.ENDINGS])[0]
-        # Open cases are recent; closed ones spread over the last fourteen months.
-        age_days = rng.uniform(0.2, 6) if ending in ("filed",) else (
-            rng.uniform(2, 40) if ending in ("accepted", "mediated") else rng.uniform(20, 420))
-        at = self.now - timedelta(days=age_days)
-        operator = Actor(rng.choice(OPERATORS), Role.OPERATOR)
-        complaint = Complaint.file(self.intake(at, industry), actor=operator, at=at, tz=self.tz)
-
-        def later(hours: float) -> datetime:
-            nonlocal at
-            at = min(at + timedelta(hours=hours * rng.uniform(0.5, 1.5)), self.now)
-            return at
-
-        if ending == "filed":
-            return complaint
-        if ending == "rejected":
-            complaint.reject(actor=operator, at=later(30), reason=rng.choice(
-                ("outside_remit", "handled_elsewhere", "incomplete", "time_barred")), note="经审查不予受理")
-            return self._rate(complaint, operator, later)
-        if ending == "withdrawn" and rng.random() < 0.4:
-            complaint.withdraw(actor=operator, at=later(20), note="消费者与商家自行和解，申请撤回")
-            return self._rate(complaint, operator, later)
-        complaint.accept(actor=operator, at=later(40), tz=self.tz)
-        if ending == "accepted":
-            return complaint
-        if ending == "resolved" and rng.random() < 0.2:
-            complaint.resolve(actor=operator, at=later(30), outcome="refund",
-                              amount_recovered=complaint.amount, terms="商家同意直接退款")
-            return self._rate(complaint, operator, later)
-        mediator = Actor(rng.choice(MEDIATORS), Role.MEDIATOR)
-        complaint.assign(actor=operator, at=later(24), mediator=mediator.username)
-        complaint.add_note(actor=mediator, at=later(48), kind="consumer_contact", text="已电话联系消费者核实诉求")
-        complaint.add_note(actor=mediator, at=later(72), kind="business_response",
-                           text="商家回复：同意协商，愿意部分退款")
-        if rng.random() < 0.15:
-            complaint.suspend(actor=mediator, at=later(24), reason="testing", note="送检质量鉴定")
-            complaint.resume(actor=mediator, at=later(24 * 8))
-        if ending == "mediated":
-            return complaint
-        if ending == "withdrawn":
-            complaint.withdraw(actor=mediator, at=later(48), note="消费者申请撤回投诉")
-            return self._rate(complaint, operator, later)
-        complaint.add_note(actor=mediator, at=later(48), kind="session", text="组织双方进行调解")
-        if ending == "resolved":
-            outcome = rng.choice(("refund", "replacement", "repair", "compensation", "apology"))
-            recovered = "0" if outcome == "apology" else str(complaint.amount)
-            complaint.resolve(actor=mediator, at=later(24), outcome=outcome, amount_recovered=recovered,
-                              terms="经调解，双方自愿达成协议")
-            if rng.random() < 0.05:
-                complaint.escalate(actor=mediator, at=later(24 * 10), forum="court",
-                                   reason="agreement_breached")
-            return self._rate(complaint, operator, later)
-        if ending == "terminated":
-            reason = rng.choice(("business_refused", "business_unreachable",
-                                 "no_agreement_possible", "no_agreement_in_time",
-                                 "consumer_refused_or_absent"))
-            # "No agreement in time" only once the period (at most 60 days) has run out.
-            late = reason == "no_agreement_in_time"
-            complaint.terminate(actor=mediator, at=later(24 * 62 if late else 24), reason=reason,
-                                note="调解未能达成一致", period_over=late)
-            if rng.random() < 0.8:
-                complaint.record_notice(actor=mediator, at=later(24), note="已告知双方终止调解")
-            return self._rate(complaint, operator, later)
-        complaint.escalate(actor=mediator, at=later(24), forum=rng.choice(
-            ("court", "arbitration", "judicial_transfer")), reason="涉嫌欺诈，建议移送")
-        return self._rate(complaint, operator, later)
-
-    def _rate(self, complaint: Complaint, operator: Actor,
-              later: Callable[[float], datetime]) -> Complaint:
-        if self.rng.random() < 0.6:
-            complaint.record_satisfaction(actor=operator, at=later(24), score=self.rng.choice(
-                (5, 5, 5, 4, 4, 3, 2, 1)), comment="回访记录")
-        return complaint
+        # Open cases are recent (a few beyond their time limit); closed ones spread over
+        # the last fourteen months.
+        age_days = rng.uniform(0.2, 14) if ending == "filed" else (
+            rng.uniform(2, 75) if ending in ("accepted", "mediated") else rng.uniform(20, 420))
+        case = DemoCase(self, ending, self.now - timedelta(days=age_days))
+        case.file(industry)
+        if ending != "filed":
+            case.decide()
+        return case.complaint
 
     def complaints(self, n: int) -> Iterator[Complaint]:
         for _ in range(n):

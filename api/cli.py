@@ -102,7 +102,7 @@ def demo_seed(
     """Fill the store with realistic complaints across every state and industry."""
     wiring = _open()
     try:
-        factory = DemoFactory(seed=seed, tz=wiring.settings.tz)
+        factory = DemoFactory(seed=seed, tz=wiring.settings.tz, offices=wiring.desk.offices)
         with _progress() as progress:
             task = progress.add_task("filing demo complaints", total=complaints)
             record_demo(wiring.desk, factory, complaints,

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.demo_data import (
-    MEDIATORS, OFFICES, OPERATORS, SUPERVISOR, DemoFactory, record_demo,
+    INTAKE_CENTRE, INTAKE_OPERATORS, MEDIATORS, OFFICES, OPERATORS, SUPERVISOR, DemoFactory,
+    record_demo,
 )
 from adapters.keys import MissingCipherKey
 from adapters.settings import Settings
@@ -25,6 +26,8 @@ DEMO_USERS: tuple[tuple[str, Role, str | None], ...] = (
     *((name, Role.OPERATOR, OFFICES[i % len(OFFICES)]) for i, name in enumerate(OPERATORS)),
     *((name, Role.MEDIATOR, OFFICES[i % len(OFFICES)]) for i, name in enumerate(MEDIATORS)),
     (SUPERVISOR, Role.SUPERVISOR, None),
+    # The intake centre's operator, who dispatches the complaints it receives.
+    *((name, Role.OPERATOR, INTAKE_CENTRE) for name in INTAKE_OPERATORS),
 )
 
 
@@ -70,7 +73,8 @@ def seed_demo(wiring: Wiring, complaints: int) -> None:
             created.append((username, role.value, office or "", password))
     if wiring.projections.head() == 0:
         with console.status(f"filing {complaints} demo complaints"):
-            record_demo(wiring.desk, DemoFactory(tz=wiring.settings.tz), complaints)
+            factory = DemoFactory(tz=wiring.settings.tz, offices=wiring.desk.offices)
+            record_demo(wiring.desk, factory, complaints)
             wiring.projections.catch_up()
         console.print(f"filed {complaints} demo complaints")
     if created:

@@ -103,9 +103,9 @@ class ModelCandidate:
     points: int
     closed: int
     resolved: int
-    resolved_share: Decimal
-    ratings: int
-    average_satisfaction: Decimal | None
+    mediation_success_rate: Decimal  # SPEC §5: withdrawals count neither way
+    callbacks: int
+    satisfaction_rate: Decimal | None  # satisfied or basically satisfied, of the call-backs
 
 
 class CreditLedgerReader(Protocol):
@@ -186,7 +186,8 @@ class Credit:
         return sorted(watched, key=lambda g: (-g.points, g.name, g.key))
 
     def model_candidates(self, *, as_of: date) -> list[ModelCandidate]:
-        """Grade A businesses whose closed complaints of the last window earn a nomination."""
+        """Grade A businesses with no penalty in force whose closed complaints of the last
+        window earn a nomination (SPEC §4)."""
         since = as_of - timedelta(days=self.rules.in_force_days - 1)
         records = self.facts.model_records(since=since, until=as_of)
         points = self.ledger.points(as_of=as_of, keys=list(records))
@@ -194,12 +195,13 @@ class Credit:
         chosen = []
         for key, record in records.items():
             p = points.get(key, 0)
-            if model_shortfalls(self.rules.grade_for(p), record, self.rules.model):
+            if model_shortfalls(self.rules.grade_for(p), record, self.rules.model, points=p):
                 continue
             chosen.append(ModelCandidate(
                 key=key, name=names.get(key, key), points=p, closed=record.closed,
-                resolved=record.resolved, resolved_share=record.resolved_share or Decimal(0),
-                ratings=record.ratings, average_satisfaction=record.average_satisfaction,
+                resolved=record.resolved,
+                mediation_success_rate=record.success_rate or Decimal(0),
+                callbacks=record.callbacks, satisfaction_rate=record.satisfaction_rate,
             ))
         return sorted(chosen, key=lambda c: (-c.closed, c.name, c.key))
 

@@ -3,15 +3,20 @@
 Nothing here, nor in the view behind it, holds a consumer's name, phone, address or
 ID number: the facts table has no column for them, so no query can leak them.
 
-Working days come in through `WorkingDays`, the one method of the working-day
-calendar these answers need; `working_days_between(start, end)` counts the working
-days after `start` up to and including `end` (counting starts the day after, as the
-regulation counts).
+The definitions (SPEC §5) live here once, as small tallies the view fills: the
+supervisors' statistics, the dashboard and the public disclosure all read them, so
+their rates cannot disagree. Whether a decision or a mediation was on time is never
+worked out here: the timeliness view's due moments are the one source.
+
+Working days for the handling time come in through `WorkingDays`;
+`working_days_between(start, end)` counts the working days after `start` up to and
+including `end` (counting starts the day after, as the regulation counts).
 """
 
 from __future__ import annotations
 
 import statistics as stats
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +26,6 @@ from typing import Protocol
 from application.credit import CreditLedgerReader
 from domain.credit_rules import CreditRules
 from domain.errors import InvalidValue
-from domain.regulation import DayKind, TimeLimit
 
 RATE_PLACES = Decimal("0.0001")
 
@@ -37,42 +41,128 @@ def rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def elapsed(calendar: WorkingDays, start: date, end: date, kind: DayKind) -> int:
-    if kind is DayKind.CALENDAR:
-        return max((end - start).days, 0)
-    return calendar.working_days_between(start, end)
-
-
-def within(calendar: WorkingDays, limit: TimeLimit, start: date, end: date,
-           paused: Iterable[tuple[date, date]] = ()) -> bool:
-    """Whether a clock started on `start` and stopped on `end` kept its limit, suspensions
-    extending it by the days they lasted (counted the way the limit counts)."""
-    used = elapsed(calendar, start, end, limit.kind)
-    used -= sum(elapsed(calendar, s, min(r, end), limit.kind) for s, r in paused if s < end)
-    return used <= limit.days
-
-
 def median_days(values: list[int]) -> Decimal | None:
+    """To a tenth of a day, so that 7 and 7.5 read alike in a column."""
     if not values:
         return None
-    return Decimal(str(stats.median(values)))
+    return Decimal(str(stats.median(values))).quantize(Decimal("0.1"))
+
+
+# ----- the one set of definitions (SPEC §5) ------------------------------------------
+
+SATISFIED_LEVELS = frozenset({"satisfied", "basically_satisfied"})
+FINISHED_MEDIATION = ("resolved", "terminated", "escalated")
+
+
+@dataclass(frozen=True)
+class MediationTally:
+    """How the complaints closed after acceptance ended, counted once, the same everywhere.
+
+    A withdrawal, a private settlement among them, is the consumer's choice: reported
+    beside the rate, never a failure. A resolved case later escalated because the
+    business broke the agreement stays resolved and is counted in `agreements_breached`.
+    """
+
+    resolved: int = 0
+    terminated: int = 0
+    escalated: int = 0  # escalated straight from mediation
+    withdrawn: int = 0
+    settled_privately: int = 0
+    agreements_breached: int = 0
+
+    @property
+    def finished(self) -> int:
+        return self.resolved + self.terminated + self.escalated
+
+    @property
+    def success_rate(self) -> Decimal | None:
+        return rate(self.resolved, self.finished)
+
+
+def mediation_tally(closings: Iterable[tuple[str | None, str | None, bool]]) -> MediationTally:
+    """From `(closed_as, withdraw_kind, breached)` of complaints closed after acceptance."""
+    counts: Counter[str] = Counter()
+    for closed_as, withdraw_kind, breached in closings:
+        if closed_as == "withdrawn":
+            counts["settled_privately" if withdraw_kind == "settled_privately"
+                   else "withdrawn"] += 1
+        elif closed_as in FINISHED_MEDIATION:
+            counts[closed_as] += 1
+            if closed_as == "resolved" and breached:
+                counts["agreements_breached"] += 1
+    return MediationTally(**counts)
+
+
+@dataclass(frozen=True)
+class CallBacks:
+    """Satisfaction call-backs (回访) on the complaints closed in a period."""
+
+    closed: int = 0  # complaints closed
+    callbacks: int = 0  # of them, called back
+    satisfied: int = 0  # satisfied or basically satisfied
+    basically_satisfied: int = 0
+    dissatisfied: int = 0
+
+    @property
+    def callback_rate(self) -> Decimal | None:
+        return rate(self.callbacks, self.closed)
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        """满意率: satisfied or basically satisfied, of the call-backs made."""
+        return rate(self.satisfied, self.callbacks)
+
+
+def call_backs(levels: Iterable[str | None]) -> CallBacks:
+    """From the satisfaction level of each complaint closed (None: not called back)."""
+    closed = callbacks = satisfied = basically = dissatisfied = 0
+    for level in levels:
+        closed += 1
+        if level is None:
+            continue
+        callbacks += 1
+        satisfied += level in SATISFIED_LEVELS
+        basically += level == "basically_satisfied"
+        dissatisfied += level == "dissatisfied"
+    return CallBacks(closed=closed, callbacks=callbacks, satisfied=satisfied,
+                     basically_satisfied=basically, dissatisfied=dissatisfied)
+
+
+@dataclass(frozen=True)
+class OnTime:
+    """Clocks stopped in a period by a decision or a closing, and how many by their due moment."""
+
+    decided: int = 0
+    met: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.met, self.decided)
 
 
 @dataclass(frozen=True)
 class MonthStats:
-    month: str  # YYYY-MM, by the local date complaints were received
-    received: int = 0
+    month: str  # YYYY-MM
+    received: int = 0  # complaints received in the month, and of them:
     accepted: int = 0
-    closed: int = 0
+    closed: int = 0  # accepted and closed since
     resolved: int = 0
     amount_recovered: Decimal = Decimal("0.00")
+    # Decisions made, and mediations closed, in the month (SPEC §5).
     acceptance_on_time_rate: Decimal | None = None
     mediation_on_time_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class Statistics:
-    """Complaints received from `since` to `until` (local dates, inclusive), and what became of them."""
+    """The SPEC §5 figures for `since` to `until` (local dates, inclusive).
+
+    Counts by dimension, closure and the amount recovered are of complaints received
+    in the range; the mediation outcome of complaints closed after acceptance in it;
+    the on-time rates of decisions made, and mediations closed, in it (each against
+    the due moment the timeliness view computed under the text in force); call-backs
+    of complaints closed in it.
+    """
 
     since: date
     until: date
@@ -82,22 +172,26 @@ class Statistics:
     by_category: dict[str, int]
     by_industry: dict[str, int]
     by_office: dict[str, int]
+    by_reject_reason: dict[str, int]
+    by_terminate_reason: dict[str, int]
     accepted: int
-    # Mediation: accepted complaints that ended resolved, terminated or escalated (a
-    # withdrawal is the consumer's choice, neither success nor failure).
-    mediation_finished: int
-    mediation_resolved: int
-    mediation_success_rate: Decimal | None
+    closed: int  # received in the range and closed now
+    closure_rate: Decimal | None  # 办结率
     amount_recovered: Decimal
-    satisfaction_ratings: int
-    average_satisfaction: Decimal | None
-    acceptance_decided: int
-    acceptance_on_time: int
+    mediation: MediationTally
+    mediation_success_rate: Decimal | None
+    callbacks: CallBacks
+    satisfaction_rate: Decimal | None  # 满意率
+    callback_rate: Decimal | None
+    acceptance: OnTime
     acceptance_on_time_rate: Decimal | None
-    mediation_closed: int
-    mediation_on_time: int
+    mediation_on_time: OnTime
     mediation_on_time_rate: Decimal | None
     months: list[MonthStats] = field(default_factory=list)
+    # The same two rates per office (where the clock stopped) and per mediator.
+    acceptance_by_office: dict[str, OnTime] = field(default_factory=dict)
+    mediation_by_office: dict[str, OnTime] = field(default_factory=dict)
+    mediation_by_mediator: dict[str, OnTime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,7 +202,7 @@ class PublicFacts:
     name: str
     accepted: int
     closed: int
-    resolved: int
+    mediation: MediationTally
     handling_days: list[int]  # per closed complaint, received to closed, in working days
 
 
@@ -121,7 +215,11 @@ class PublicBusiness:
     accepted_12_months: int
     closed: int
     resolved: int
-    resolved_share: Decimal | None  # resolved ÷ closed
+    # The supervisors' definition (SPEC §5): resolved ÷ (resolved + terminated +
+    # escalated from mediation); withdrawals and private settlements beside it.
+    mediation_success_rate: Decimal | None
+    withdrawn: int
+    settled_privately: int
     median_handling_working_days: Decimal | None
     grade: str
 
@@ -169,7 +267,9 @@ class Disclosure:
         items = [
             PublicBusiness(
                 key=f.key, name=f.name, accepted_12_months=f.accepted, closed=f.closed,
-                resolved=f.resolved, resolved_share=rate(f.resolved, f.closed),
+                resolved=f.mediation.resolved,
+                mediation_success_rate=f.mediation.success_rate,
+                withdrawn=f.mediation.withdrawn, settled_privately=f.mediation.settled_privately,
                 median_handling_working_days=median_days(f.handling_days),
                 grade=self.rules.grade_for(points.get(f.key, 0)).value,
             )

@@ -56,11 +56,11 @@ def _factory(now: datetime, businesses: int) -> Any:
     factory = DemoFactory(seed=2026, now=now)
     per_industry = max(1, businesses // len(factory.businesses))
     rng = factory.rng
-    factory.businesses = {
+    factory.use_businesses({
         industry: [(f"{name}（{n:04d}）", platform, valid_uscc(rng) if rng.random() < 0.8 else None)
                    for n in range(per_industry) for name, platform, _ in names[:1]]
         for industry, names in factory.businesses.items()
-    }
+    })
     return factory
 
 

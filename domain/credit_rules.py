@@ -33,7 +33,8 @@ from typing import Any
 from domain.errors import InvalidValue
 from domain.grades import Grade, GradeScale, ModelCriteria
 from domain.vocabulary import (
-    Category, Channel, Forum, Industry, Outcome, RejectReason, State, TerminateReason,
+    AgreementRecord, Category, Channel, Forum, Industry, MediationMode, NotifyChannel, Outcome,
+    RejectReason, SatisfactionLevel, State, TerminateReason, WithdrawKind,
 )
 
 FREE_TEXT = None  # a condition field whose values are not a closed vocabulary
@@ -43,7 +44,8 @@ TRIGGERS: dict[str, dict[str, Any]] = {
     "Filed": {"channel": Channel, "category": Category, "industry": Industry},
     "Accepted": {},
     "Rejected": {"reason": RejectReason},
-    "Resolved": {"outcome": Outcome},
+    "DecisionNotified": {"channel": NotifyChannel},
+    "Resolved": {"outcome": Outcome, "mode": MediationMode, "record": AgreementRecord},
     "Terminated": {"reason": TerminateReason},
     "TerminationNoticeRecorded": {},
     "Escalated": {
@@ -51,13 +53,15 @@ TRIGGERS: dict[str, dict[str, Any]] = {
         "from_state": (State.MEDIATED, State.TERMINATED, State.RESOLVED),
         "reason": FREE_TEXT,
     },
-    "Withdrawn": {},
-    "SatisfactionRecorded": {"score": (1, 2, 3, 4, 5)},
+    "Withdrawn": {"kind": WithdrawKind},
+    "SatisfactionRecorded": {"score": (1, 2, 3, 4, 5), "level": SatisfactionLevel},
 }
 
 _TOP_KEYS = {"version", "description", "in_force_days", "grades", "model", "rule"}
 _RULE_KEYS = {"id", "trigger", "when", "unless", "points", "cancelled_by", "description"}
-_MODEL_KEYS = {"min_closed", "min_resolved_share", "min_ratings", "min_average_satisfaction"}
+_MODEL_KEYS = {"min_closed", "min_success_rate", "min_callbacks", "min_satisfaction_rate",
+               # the names of rules files before 2026.2, read as their successors
+               "min_resolved_share", "min_ratings", "min_average_satisfaction"}
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 MAX_POINTS = 1000
 
@@ -244,16 +248,23 @@ def _model(raw: object) -> ModelCriteria:
     if not isinstance(raw, Mapping):
         raise InvalidValue("model", "must be a table")
     _no_unknown(raw, _MODEL_KEYS, "model")
+    if "min_average_satisfaction" in raw:
+        # An average of 1-5 scores let a business many consumers rated 2/5 through.
+        raise InvalidValue("model.min_average_satisfaction",
+                           "replaced by min_satisfaction_rate: the share of call-backs that "
+                           "were satisfied or basically satisfied, from 0 to 1")
     default = ModelCriteria()
+    success_key = "min_resolved_share" if "min_resolved_share" in raw else "min_success_rate"
+    callbacks_key = "min_ratings" if "min_ratings" in raw else "min_callbacks"
     return ModelCriteria(
         min_closed=_whole(raw.get("min_closed", default.min_closed), "model.min_closed", 1, 10_000),
-        min_resolved_share=_number(raw.get("min_resolved_share", default.min_resolved_share),
-                                   "model.min_resolved_share", Decimal(0), Decimal(1)),
-        min_ratings=_whole(raw.get("min_ratings", default.min_ratings), "model.min_ratings", 1,
-                           10_000),
-        min_average_satisfaction=_number(
-            raw.get("min_average_satisfaction", default.min_average_satisfaction),
-            "model.min_average_satisfaction", Decimal(1), Decimal(5)),
+        min_success_rate=_number(raw.get(success_key, default.min_success_rate),
+                                 f"model.{success_key}", Decimal(0), Decimal(1)),
+        min_callbacks=_whole(raw.get(callbacks_key, default.min_callbacks),
+                             f"model.{callbacks_key}", 1, 10_000),
+        min_satisfaction_rate=_number(
+            raw.get("min_satisfaction_rate", default.min_satisfaction_rate),
+            "model.min_satisfaction_rate", Decimal(0), Decimal(1)),
     )
 
 

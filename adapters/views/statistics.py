@@ -4,15 +4,18 @@ public disclosure and model-business candidates.
 No personal data: there is no column for a consumer's name, phone, address or ID,
 nor for free text (descriptions, notes, terms) that might hold them. Dates are local
 dates in the configured zone, so a month or a year means what it means in the office.
-Timeliness is judged at query time with the injected working-day calendar, so a
-corrected holiday schedule changes the answers without a rebuild.
+
+Whether a decision or a mediation kept its time limit is read from the timeliness
+view's clock runs (`timeliness_clocks`), whose due moments follow the text in force
+and its way of counting; this view keeps no second reckoning that could disagree.
+The rates themselves are the definitions of application/statistics.py.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,21 +37,31 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
 )
 
 from adapters.projections import Page, View, metadata
+from adapters.views.moments import read_utc, stored_utc
+from adapters.views.timeliness import timeliness_clocks
 from application.statistics import (
     MonthStats,
+    OnTime,
     PublicFacts,
     Statistics,
     WorkingDays,
+    call_backs,
+    mediation_tally,
     rate,
-    within,
 )
 from domain.complaint import Complaint
 from domain.grades import ModelRecord
 from domain.identifiers import business_key
-from domain.regulation import by_id
+
+# The clock stops that are a decision on acceptance (a withdrawal or a transfer is
+# not), and those that end a mediation.
+DECISIONS = ("accepted", "rejected")
+MEDIATION_ENDS = ("resolved", "terminated", "escalated", "withdrawn")
+LEGACY_SUSPENSIONS = "complaint_suspensions"
 
 complaint_facts = Table(
     "complaint_facts",
@@ -82,19 +95,12 @@ complaint_facts = Table(
     Column("amount_recovered_fen", BigInteger),
     Column("satisfaction", Integer),
     Column("rated_on", Date),
+    Column("withdraw_kind", String(24)),  # withdrawn, or settled_privately
+    Column("satisfaction_level", String(24)),
     Index("ix_complaint_facts_received", "received_on"),
     Index("ix_complaint_facts_business_accepted", "business_key", "accepted_on"),
     Index("ix_complaint_facts_accepted", "accepted_on"),
     Index("ix_complaint_facts_closed", "closed_on"),
-)
-
-complaint_suspensions = Table(
-    "complaint_suspensions",
-    metadata,
-    Column("complaint_id", String(36), primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("suspended_on", Date, nullable=False),
-    Column("resumed_on", Date),  # null while suspended; closing the case ends it too
 )
 
 _CLOSING = {"Rejected": "rejected", "Resolved": "resolved", "Terminated": "terminated",
@@ -107,7 +113,7 @@ def _fen(amount: Decimal) -> int:
 
 class StatisticsView(View):
     name = "statistics"
-    tables = (complaint_facts, complaint_suspensions)
+    tables = (complaint_facts,)
 
     def __init__(self, engine: Engine, *, working_days: WorkingDays,
                  tz: tzinfo = ZoneInfo("Asia/Shanghai")) -> None:
@@ -117,12 +123,15 @@ class StatisticsView(View):
 
     # ----- projecting -------------------------------------------------------
 
+    def clear(self, db: Connection) -> None:
+        super().clear(db)
+        # Suspensions were kept here for a second reckoning of deadlines; the timeliness
+        # view is the one source now, and a rebuild after upgrading leaves no stale copy.
+        db.execute(text(f"DROP TABLE IF EXISTS {LEGACY_SUSPENSIONS}"))
+
     def apply(self, db: Connection, page: Page) -> None:
         new: dict[str, dict[str, Any]] = {}
         changed: dict[str, dict[str, Any]] = {}
-        pauses: dict[tuple[str, int], dict[str, Any]] = {}
-        open_pause: dict[str, tuple[str, int]] = {}
-        resumed: list[dict[str, Any]] = []  # suspensions stored by earlier pages
         for event, _ in page:
             if not isinstance(event, Complaint.Event):
                 continue
@@ -131,19 +140,7 @@ class StatisticsView(View):
                 new[key] = self._facts_row(event)
                 continue
             day = event.at.astimezone(self.tz).date()
-            kind = type(event).__name__
-            if kind == "ClockSuspended":
-                pauses[(key, event.originator_version)] = {
-                    "complaint_id": key, "version": event.originator_version,
-                    "suspended_on": day, "resumed_on": None,
-                }
-                open_pause[key] = (key, event.originator_version)
-            elif kind == "ClockResumed":
-                if key in open_pause:
-                    pauses[open_pause.pop(key)]["resumed_on"] = day
-                else:
-                    resumed.append({"_id": key, "resumed_on": day})
-            changes = self._changes(event, kind, day)
+            changes = self._changes(event, type(event).__name__, day)
             if key in new:
                 new[key].update(changes)
             else:
@@ -159,17 +156,6 @@ class StatisticsView(View):
                 .values({name: bindparam(name) for name in shape}),
                 rows,
             )
-        # Earlier pages' suspensions first, so this page's new ones are not closed by mistake.
-        if resumed:
-            s = complaint_suspensions.c
-            db.execute(
-                complaint_suspensions.update()
-                .where(s.complaint_id == bindparam("_id"), s.resumed_on.is_(None))
-                .values(resumed_on=bindparam("resumed_on")),
-                resumed,
-            )
-        if pauses:
-            db.execute(complaint_suspensions.insert(), list(pauses.values()))
 
     def _facts_row(self, event: Any) -> dict[str, Any]:
         business = event.business
@@ -193,7 +179,8 @@ class StatisticsView(View):
             "resolved_on": None, "terminated_on": None, "escalated_on": None,
             "closed_on": None, "closed_as": None, "closing_reason": None, "forum": None,
             "mediated": False, "outcome": None, "amount_recovered_fen": None,
-            "satisfaction": None, "rated_on": None,
+            "satisfaction": None, "rated_on": None, "withdraw_kind": None,
+            "satisfaction_level": None,
         }
 
     @staticmethod
@@ -201,7 +188,7 @@ class StatisticsView(View):
         changes: dict[str, Any] = {"version": event.originator_version}
         if hasattr(event, "state"):
             changes["state"] = event.state
-        if kind == "Transferred":
+        if kind in ("Transferred", "ReturnedToIntake"):
             changes["office"] = event.to_office
             changes["acceptance_from"] = day  # the acceptance clock restarts at a transfer
         elif kind == "Accepted":
@@ -217,7 +204,10 @@ class StatisticsView(View):
                 changes["closed_as"] = "escalated"
         elif kind == "SatisfactionRecorded":
             changes["satisfaction"] = event.score
+            changes["satisfaction_level"] = event.level
             changes["rated_on"] = day
+        elif kind == "Withdrawn":
+            changes["withdraw_kind"] = event.kind
         if kind in _CLOSING:
             changes[f"{_CLOSING[kind]}_on"] = day
             changes["closed_on"] = day
@@ -233,73 +223,90 @@ class StatisticsView(View):
 
     def statistics(self, *, since: date, until: date) -> Statistics:
         f = complaint_facts.c
-        s = complaint_suspensions.c
-        in_range = and_(f.received_on >= since, f.received_on <= until)
-        columns = (f.id, f.state, f.channel, f.category, f.industry, f.office, f.received_on,
-                   f.regulation, f.mediation_regulation, f.acceptance_from, f.accepted_on,
-                   f.rejected_on, f.withdrawn_on, f.closed_on, f.closed_as,
-                   f.amount_recovered_fen, f.satisfaction)
+        t = timeliness_clocks.c
+        start, end = self._bounds(since, until)
         with self.engine.connect() as db:
-            pauses: dict[str, list[tuple[date, date | None]]] = {}
-            for cid, start, end in db.execute(
-                select(s.complaint_id, s.suspended_on, s.resumed_on)
-                .join(complaint_facts, f.id == s.complaint_id).where(in_range)
-            ):
-                pauses.setdefault(cid, []).append((start, end))
-            rows = db.execute(select(*columns).where(in_range)).all()
-        return self._tally(rows, pauses, since=since, until=until)
+            received = db.execute(
+                select(f.state, f.channel, f.category, f.industry, f.office, f.received_on,
+                       f.accepted_on, f.closed_on, f.closed_as, f.closing_reason,
+                       f.amount_recovered_fen)
+                .where(f.received_on >= since, f.received_on <= until)).all()
+            closed = db.execute(
+                select(f.accepted_on, f.closed_as, f.withdraw_kind, f.escalated_on,
+                       f.satisfaction_level)
+                .where(f.closed_on >= since, f.closed_on <= until)).all()
+            stops = db.execute(
+                select(t.clock, t.stopped_at, t.met, t.office, t.mediator)
+                .where(t.stopped_at >= start, t.stopped_at < end,
+                       or_(and_(t.clock == "acceptance", t.stopped_by.in_(DECISIONS)),
+                           and_(t.clock == "mediation", t.stopped_by.in_(MEDIATION_ENDS))))
+            ).all()
+        return self._tally(received, closed, stops, since=since, until=until)
 
-    def _tally(self, rows: Iterable[tuple[Any, ...]],
-               pauses: dict[str, list[tuple[date, date | None]]], *, since: date,
-               until: date) -> Statistics:
+    def _bounds(self, since: date, until: date) -> tuple[datetime, datetime]:
+        """The local days as stored moments (naive UTC): from the first moment of `since`
+        to the first moment after `until`."""
+        def first_moment(day: date) -> datetime:
+            return stored_utc(datetime.combine(day, time(0), tzinfo=self.tz))
+        return first_moment(since), first_moment(until + timedelta(days=1))
+
+    def _tally(self, received_rows: Iterable[tuple[Any, ...]],
+               closed_rows: Iterable[tuple[Any, ...]], stops: Iterable[tuple[Any, ...]], *,
+               since: date, until: date) -> Statistics:
         dims: dict[str, Counter[str]] = {d: Counter() for d in
-                                         ("state", "channel", "category", "industry", "office")}
+                                         ("state", "channel", "category", "industry", "office",
+                                          "reject", "terminate")}
         months: dict[str, Counter[str]] = {}
         recovered: dict[str, int] = {}
-        received = accepted = finished = succeeded = ratings = rating_total = 0
-        decided = decided_on_time = closed_med = closed_med_on_time = 0
-        fen = 0
-        for (cid, state, channel, category, industry, office, received_on, regulation,
-             mediation_regulation, acceptance_from, accepted_on, rejected_on, withdrawn_on,
-             closed_on, closed_as, recovered_fen, score) in rows:
+        received = accepted = closed = fen = 0
+        for (state, channel, category, industry, office, received_on, accepted_on, closed_on,
+             closed_as, reason, recovered_fen) in received_rows:
             received += 1
             for name, value in (("state", state), ("channel", channel), ("category", category),
                                 ("industry", industry), ("office", office)):
                 dims[name][value] += 1
+            if closed_as == "rejected" and reason:
+                dims["reject"][reason] += 1
+            elif closed_as == "terminated" and reason:
+                dims["terminate"][reason] += 1
             month = received_on.strftime("%Y-%m")
             m = months.setdefault(month, Counter())
             m["received"] += 1
-            decision = accepted_on or rejected_on or withdrawn_on
-            if decision is not None:
-                decided += 1
-                m["decided"] += 1
-                if within(self.working_days, by_id(regulation).acceptance, acceptance_from,
-                          decision):
-                    decided_on_time += 1
-                    m["decided_on_time"] += 1
+            closed += closed_on is not None
             if accepted_on is not None:
                 accepted += 1
                 m["accepted"] += 1
-                if closed_on is not None:
-                    m["closed"] += 1
-                    closed_med += 1
-                    m["mediation_closed"] += 1
-                    limit = by_id(mediation_regulation or regulation).mediation
-                    paused = [(a, b or closed_on) for a, b in pauses.get(cid, ())]
-                    if within(self.working_days, limit, accepted_on, closed_on, paused):
-                        closed_med_on_time += 1
-                        m["mediation_on_time"] += 1
-                    if closed_as in ("resolved", "terminated", "escalated"):
-                        finished += 1
-                        succeeded += closed_as == "resolved"
-            if closed_as == "resolved":
-                m["resolved"] += 1
+                m["closed"] += closed_on is not None
+            m["resolved"] += closed_as == "resolved"
             if recovered_fen:
                 fen += recovered_fen
                 recovered[month] = recovered.get(month, 0) + recovered_fen
-            if score is not None:
-                ratings += 1
-                rating_total += score
+        closings = list(closed_rows)
+        mediation = mediation_tally(
+            (closed_as, kind, escalated_on is not None and escalated_on <= until)
+            for accepted_on, closed_as, kind, escalated_on, _ in closings
+            if accepted_on is not None)
+        callbacks = call_backs(level for *_, level in closings)
+        acceptance, mediation_on_time = Counter[str](), Counter[str]()
+        by_group: dict[str, Counter[tuple[str, str]]] = {
+            "acceptance/office": Counter(), "mediation/office": Counter(),
+            "mediation/mediator": Counter()}
+        for clock, stopped_at, met, office, mediator in stops:
+            month = read_utc(stopped_at).astimezone(self.tz).strftime("%Y-%m")
+            tally = acceptance if clock == "acceptance" else mediation_on_time
+            for key in ("", f"{month}/"):
+                tally[f"{key}decided"] += 1
+                tally[f"{key}met"] += bool(met)
+            for group, value in (("office", office), ("mediator", mediator)):
+                counts = by_group.get(f"{clock}/{group}")
+                if counts is not None and value:
+                    counts[(value, "decided")] += 1
+                    counts[(value, "met")] += bool(met)
+        per = {name: {key: OnTime(counts[(key, "decided")], counts[(key, "met")])
+                      for key, kind in sorted(counts) if kind == "decided"}
+               for name, counts in by_group.items()}
+        on_time = OnTime(acceptance["decided"], acceptance["met"])
+        mediation_in_time = OnTime(mediation_on_time["decided"], mediation_on_time["met"])
         return Statistics(
             since=since, until=until, received=received,
             by_state=dict(sorted(dims["state"].items())),
@@ -307,28 +314,32 @@ class StatisticsView(View):
             by_category=dict(sorted(dims["category"].items())),
             by_industry=dict(sorted(dims["industry"].items())),
             by_office=dict(sorted(dims["office"].items())),
-            accepted=accepted,
-            mediation_finished=finished, mediation_resolved=succeeded,
-            mediation_success_rate=rate(succeeded, finished),
+            by_reject_reason=dict(sorted(dims["reject"].items())),
+            by_terminate_reason=dict(sorted(dims["terminate"].items())),
+            accepted=accepted, closed=closed, closure_rate=rate(closed, received),
             amount_recovered=_yuan(fen),
-            satisfaction_ratings=ratings,
-            average_satisfaction=(rate(rating_total, ratings) if ratings else None),
-            acceptance_decided=decided, acceptance_on_time=decided_on_time,
-            acceptance_on_time_rate=rate(decided_on_time, decided),
-            mediation_closed=closed_med, mediation_on_time=closed_med_on_time,
-            mediation_on_time_rate=rate(closed_med_on_time, closed_med),
+            mediation=mediation, mediation_success_rate=mediation.success_rate,
+            callbacks=callbacks, satisfaction_rate=callbacks.satisfaction_rate,
+            callback_rate=callbacks.callback_rate,
+            acceptance=on_time, acceptance_on_time_rate=on_time.rate,
+            mediation_on_time=mediation_in_time, mediation_on_time_rate=mediation_in_time.rate,
             months=[
                 MonthStats(
                     month=month, received=m["received"], accepted=m["accepted"],
                     closed=m["closed"], resolved=m["resolved"],
                     amount_recovered=_yuan(recovered.get(month, 0)),
-                    acceptance_on_time_rate=rate(m["decided_on_time"], m["decided"]),
-                    mediation_on_time_rate=rate(m["mediation_on_time"], m["mediation_closed"]),
+                    acceptance_on_time_rate=rate(acceptance[f"{month}/met"],
+                                                 acceptance[f"{month}/decided"]),
+                    mediation_on_time_rate=rate(mediation_on_time[f"{month}/met"],
+                                                mediation_on_time[f"{month}/decided"]),
                 )
                 for month, m in (
                     (month, months.get(month, Counter())) for month in _months(since, until)
                 )
             ],
+            acceptance_by_office=per["acceptance/office"],
+            mediation_by_office=per["mediation/office"],
+            mediation_by_mediator=per["mediation/mediator"],
         )
 
     # ----- public disclosure ------------------------------------------------
@@ -345,60 +356,60 @@ class StatisticsView(View):
                 f.business_name.contains(q, autoescape=True),
             ))
         closed = and_(f.closed_on.is_not(None), f.closed_on <= until)
-        resolved = and_(closed, f.closed_as == "resolved",
-                        or_(f.escalated_on.is_(None), f.escalated_on > until))
         grouped = (
             select(f.business_key, func.max(f.business_name), func.count(),
-                   func.sum(case((closed, 1), else_=0)), func.sum(case((resolved, 1), else_=0)))
+                   func.sum(case((closed, 1), else_=0)))
             .where(*conditions).group_by(f.business_key)
         )
+        closings: dict[str, list[tuple[Any, ...]]] = {}
+        days: dict[str, list[int]] = {}
         with self.engine.connect() as db:
             total = db.scalar(select(func.count()).select_from(grouped.subquery())) or 0
             found = db.execute(
                 grouped.order_by(func.count().desc(), f.business_key)
                 .limit(per_page).offset((page - 1) * per_page)
             ).all()
-            days: dict[str, list[int]] = {}
             if found:
-                for key, received_on, closed_on in db.execute(
-                    select(f.business_key, f.received_on, f.closed_on)
+                for key, received_on, closed_on, closed_as, kind, escalated_on in db.execute(
+                    select(f.business_key, f.received_on, f.closed_on, f.closed_as,
+                           f.withdraw_kind, f.escalated_on)
                     .where(*conditions[:2], closed, f.business_key.in_([r[0] for r in found]))
                 ):
                     days.setdefault(key, []).append(
                         self.working_days.working_days_between(received_on, closed_on))
+                    closings.setdefault(key, []).append(
+                        (closed_as, kind, escalated_on is not None and escalated_on <= until))
         return [
             PublicFacts(key=key, name=name, accepted=int(n), closed=int(c or 0),
-                        resolved=int(r or 0), handling_days=sorted(days.get(key, [])))
-            for key, name, n, c, r in found
+                        mediation=mediation_tally(closings.get(key, [])),
+                        handling_days=sorted(days.get(key, [])))
+            for key, name, n, c in found
         ], int(total)
 
     # ----- model-business candidates ----------------------------------------
 
     def model_records(self, *, since: date, until: date) -> dict[str, ModelRecord]:
-        """Per business: accepted complaints closed in the window, and escalations in it."""
+        """Per business: accepted complaints closed in the window, by the SPEC §5 definitions."""
         f = complaint_facts.c
-        closed = and_(f.accepted_on.is_not(None), f.closed_on >= since, f.closed_on <= until)
-        rated = and_(closed, f.satisfaction.is_not(None), f.rated_on <= until)
-        escalated = and_(f.escalated_on >= since, f.escalated_on <= until)
         statement = (
-            select(
-                f.business_key,
-                func.sum(case((closed, 1), else_=0)),
-                func.sum(case((and_(closed, f.closed_as == "resolved"), 1), else_=0)),
-                func.sum(case((escalated, 1), else_=0)),
-                func.sum(case((rated, 1), else_=0)),
-                func.sum(case((rated, f.satisfaction), else_=0)),
-            )
-            .where(or_(closed, escalated))
-            .group_by(f.business_key)
+            select(f.business_key, f.closed_as, f.withdraw_kind, f.escalated_on,
+                   case((f.rated_on <= until, f.satisfaction_level), else_=None))
+            .where(f.accepted_on.is_not(None), f.closed_on >= since, f.closed_on <= until)
         )
+        by_business: dict[str, list[tuple[Any, ...]]] = {}
         with self.engine.connect() as db:
-            rows = db.execute(statement).all()
-        return {
-            key: ModelRecord(closed=int(c or 0), resolved=int(r or 0), escalated=int(e or 0),
-                             ratings=int(n or 0), rating_total=int(t or 0))
-            for key, c, r, e, n, t in rows
-        }
+            for key, *row in db.execute(statement):
+                by_business.setdefault(key, []).append(tuple(row))
+        records = {}
+        for key, rows in by_business.items():
+            outcome = mediation_tally(
+                (closed_as, kind, escalated_on is not None and escalated_on <= until)
+                for closed_as, kind, escalated_on, _ in rows)
+            calls = call_backs(level for *_, level in rows)
+            records[key] = ModelRecord(
+                closed=len(rows), resolved=outcome.resolved, terminated=outcome.terminated,
+                escalated=outcome.escalated, callbacks=calls.callbacks, satisfied=calls.satisfied)
+        return records
 
 
 def _yuan(fen: int) -> Decimal:

@@ -22,11 +22,12 @@ def test_a_refused_mediation_shows_in_the_grade_with_the_entries_behind_it(api):
 
     assert answer.status_code == 200
     body = answer.json()
-    assert (body["points"], body["grade"]) == (6, "B")
+    # The refusal is the business's conduct; the acceptance before it charges nothing.
+    assert (body["points"], body["grade"]) == (5, "B")
     assert sorted((e["rule"], e["points"]) for e in body["entries"]) == [
-        ("accepted_complaint", 1), ("refused_mediation", 5)]
+        ("refused_mediation", 5)]
     assert {e["complaint_id"] for e in body["entries"]} == {complaint_id}
-    assert sorted(e["version"] for e in body["entries"]) == [2, 4]
+    assert [e["version"] for e in body["entries"]] == [4]
     assert credit(api, "op01").status_code == 403
 
 
@@ -51,14 +52,14 @@ def test_a_supervisor_voids_an_entry_with_a_reason_and_it_stays_in_the_record(ap
     after = credit(api).json()
     entry = next(e for e in after["entries"] if e["id"] == refused["id"])
     assert entry["voided"] is True and "到场证明" in entry["void_reason"]
-    assert (after["points"], after["grade"]) == (1, "A")
+    assert (after["points"], after["grade"]) == (0, "A")
 
 
 def test_a_stricter_what_if_changes_grades_in_its_answer_and_stores_nothing(api):
     api.complaint_in("terminated")
     api.listed()
     before = credit(api).json()
-    stricter = DEFAULT_RULES.replace('version = "spec4-default-2026.1"',
+    stricter = DEFAULT_RULES.replace('version = "spec4-default-2026.2"',
                                      'version = "stricter-test"').replace(
         'id = "refused_mediation"\ntrigger = "Terminated"\nwhen = { reason = "business_refused" }'
         '\npoints = 5', 'id = "refused_mediation"\ntrigger = "Terminated"\n'

@@ -1,7 +1,8 @@
 """Builders for the credit and statistics tests: complaints told as stories through the desk.
 
 Each step happens one day after the one before (at 10:00 in Shanghai); "+N" waits N
-more days. A story returns the complaint id; the clock is left on its last day.
+more days. A story returns the complaint id; the clock is left on its last day. A
+complaint to be transferred is filed at the intake centre (`office="SH-12315"`).
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def story(wiring: Any, clock: Any, start: date, *steps: str,
         day += timedelta(days=1)
         clock.now = ten_am(day)
         command, _, arg = step.partition(":")
-        if command == "accept":
-            desk.accept(complaint_id, actor=operator)
+        if command == "accept":  # the complainant is told with the decision
+            desk.accept(complaint_id, actor=operator, notified_via=arg or "phone")
         elif command == "reject":
             desk.reject(complaint_id, actor=operator, reason=arg or "outside_remit")
         elif command == "transfer":
@@ -78,10 +79,13 @@ def story(wiring: Any, clock: Any, start: date, *steps: str,
             forum, _, reason = arg.partition(":")
             desk.escalate(complaint_id, actor=mediator, forum=forum,
                           reason=reason or "consumer goes on")
-        elif command == "withdraw":
-            desk.withdraw(complaint_id, actor=operator)
-        elif command == "rate":
-            desk.record_satisfaction(complaint_id, actor=operator, score=int(arg))
+        elif command == "withdraw":  # "withdraw:settled_privately"
+            desk.withdraw(complaint_id, actor=operator, kind=arg or None)
+        elif command == "rate":  # "rate:4" on the 1-5 scale, or "rate:basically_satisfied"
+            if arg.isdigit():
+                desk.record_satisfaction(complaint_id, actor=operator, score=int(arg))
+            else:
+                desk.record_satisfaction(complaint_id, actor=operator, level=arg)
         else:
             raise ValueError(f"unknown step {step!r}")
     return complaint_id

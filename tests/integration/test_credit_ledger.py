@@ -5,6 +5,8 @@ the watch list, model candidates, and a changed rules file rebuilt over the hist
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -40,15 +42,18 @@ def penalties(answer):
     return [(e.rule, e.kind, e.points, e.voided) for e in answer.entries]
 
 
+def days_of(steps) -> int:
+    """How many days after filing the last step happens (see credit_story)."""
+    return sum(int(step[1:]) if step.startswith("+") else 1 for step in steps)
+
+
 @pytest.mark.parametrize(("steps", "rule", "points", "grade"), [
-    (["accept"], "accepted_complaint", 1, "A"),
-    (["accept", "assign", "terminate:business_refused"], "refused_mediation", 6, "B"),
-    (["accept", "assign", "terminate:business_unreachable"], "unreachable", 4, "B"),
-    (["accept", "assign", "terminate:no_agreement_in_time"], "no_agreement", 4, "B"),
-    (["accept", "assign", "escalate:court"], "escalated", 4, "B"),
-    (["accept", "assign", "escalate:arbitration"], "escalated", 4, "B"),
-    (["accept", "assign", "escalate:judicial_transfer"], "judicial_transfer", 11, "C"),
-    # The accepted point is cancelled by the resolution; the breach costs 10 on its own.
+    (["accept", "assign", "terminate:business_refused"], "refused_mediation", 5, "B"),
+    (["accept", "assign", "terminate:business_unreachable"], "unreachable", 3, "B"),
+    # Refused while the 45 working days run; 70 days later the period is over.
+    (["accept", "assign", "+70", "terminate:no_agreement_in_time"], "no_agreement", 1, "A"),
+    (["accept", "assign", "terminate:no_agreement_possible"], "no_agreement", 1, "A"),
+    (["accept", "assign", "escalate:judicial_transfer"], "judicial_transfer", 10, "C"),
     (["accept", "assign", "resolve", "escalate:court:agreement_breached"],
      "agreement_breached", 10, "C"),
 ])
@@ -57,16 +62,55 @@ def test_each_default_rule_turns_its_event_into_a_ledger_entry_and_a_grade(
     complaint_id = story(wiring, clock, START, *steps)
     last = wiring.desk.history(complaint_id)[-1]
 
-    answer = credit(wiring, on=START + timedelta(days=30))
+    answer = credit(wiring, on=START + timedelta(days=days_of(steps) + 1))
 
-    (entry,) = [e for e in answer.entries if e.rule == rule and e.kind == "penalty"]
+    (entry,) = answer.entries
+    assert (entry.rule, entry.kind) == (rule, "penalty")
     assert entry.complaint_id == str(complaint_id)
-    if rule != "accepted_complaint":
-        assert entry.version == last.version  # the event that caused it
-        assert entry.effective == START + timedelta(days=len(steps))
+    assert entry.version == last.version  # the event that caused it
+    assert entry.effective == START + timedelta(days=days_of(steps))
     assert entry.expires == entry.effective + timedelta(days=365)
     assert (answer.points, answer.grade) == (points, grade)
     assert answer.key == ACME_KEY and answer.name == ACME["name"]
+
+
+ORDER_121 = date(2026, 5, 4)  # a Monday under Order 121
+
+
+@pytest.mark.parametrize(("start", "steps"), [
+    (START, ["accept"]),
+    (START, ["accept", "assign"]),
+    (START, ["accept", "resolve"]),
+    (START, ["accept", "withdraw"]),
+    (START, ["accept", "assign", "escalate:court"]),
+    (START, ["accept", "assign", "escalate:arbitration"]),
+    (START, ["accept", "assign", "terminate:consumer_refused_or_absent"]),
+    (START, ["accept", "assign", "terminate:inadmissible_found"]),
+    (START, ["accept", "assign", "terminate:other"]),
+    # The complainant suspected of fraud, referred to the police (Order 121 Art. 42).
+    (ORDER_121, ["accept", "assign", "terminate:fraud_suspected", "escalate:police"]),
+    (ORDER_121, ["accept", "assign", "escalate:police"]),
+    (ORDER_121, ["accept", "assign", "terminate:party_ceased"]),
+    (ORDER_121, ["accept", "assign", "terminate:testing_fee_disagreement"]),
+    (ORDER_121, ["accept", "withdraw:settled_privately"]),
+])
+def test_the_consumer_s_choices_and_conduct_never_charge_the_business(wiring, clock, start,
+                                                                       steps):
+    story(wiring, clock, start, *steps)
+
+    answer = credit(wiring, on=start + timedelta(days=days_of(steps) + 1))
+
+    assert (answer.points, answer.grade, answer.entries) == (0, "A", [])
+
+
+def test_twenty_open_accepted_complaints_leave_a_large_business_at_grade_a(wiring, clock):
+    for _ in range(20):
+        story(wiring, clock, START, "accept", "assign")
+
+    answer = credit(wiring, on=START + timedelta(days=5))
+
+    assert (answer.points, answer.grade, answer.watched) == (0, "A", False)
+    assert wiring.credit.watch_list(as_of=START + timedelta(days=5)) == []
 
 
 def test_points_count_for_365_days_and_then_expire(wiring, clock):
@@ -74,19 +118,40 @@ def test_points_count_for_365_days_and_then_expire(wiring, clock):
     story(wiring, clock, START, "accept", "assign", "escalate:judicial_transfer")
     effective = START + timedelta(days=3)
 
-    assert credit(wiring, on=effective - timedelta(days=1)).points == 2  # only the acceptances
-    assert credit(wiring, on=effective).points == 17
-    # The acceptances, two days older, drop out two days earlier.
-    assert credit(wiring, on=effective + timedelta(days=362)).points == 17
-    assert credit(wiring, on=effective + timedelta(days=363)).points == 15
+    assert credit(wiring, on=effective - timedelta(days=1)).points == 0
+    assert credit(wiring, on=effective).points == 15
     last_day = credit(wiring, on=effective + timedelta(days=364))
     assert (last_day.points, last_day.grade) == (15, "C")
     after = credit(wiring, on=effective + timedelta(days=365))
     assert (after.points, after.grade, after.entries) == (0, "A", [])
 
 
+# The defaults cancel nothing; a rules file may still make a point that a later event
+# cancels, and the ledger keeps explaining itself.
+CANCELLABLE = '''
+version = "cancellable-1"
+
+[[rule]]
+id = "accepted_complaint"
+trigger = "Accepted"
+points = 1
+cancelled_by = ["Resolved", "Withdrawn"]
+'''
+
+
+@pytest.fixture
+def cancellable(database_url, clock, tmp_path):
+    rules_file = tmp_path / "cancellable.toml"
+    rules_file.write_text(CANCELLABLE, encoding="utf-8")
+    wiring = wire(Settings(database_url=database_url, credit_rules=rules_file), clock=clock)
+    yield wiring
+    wiring.close()
+
+
 @pytest.mark.parametrize("ending", ["resolve", "withdraw"])
-def test_an_accepted_complaint_point_is_cancelled_by_resolution_or_withdrawal(wiring, clock, ending):
+def test_a_file_s_accepted_complaint_point_is_cancelled_by_resolution_or_withdrawal(
+        cancellable, clock, ending):
+    wiring = cancellable
     story(wiring, clock, START, "accept", "+9", ending)
     accepted_on, ended_on = START + timedelta(days=1), START + timedelta(days=11)
 
@@ -118,7 +183,7 @@ def test_a_supervisor_voids_an_entry_with_a_reason_and_the_ledger_shows_it(wirin
     voided = next(e for e in answer.entries if e.id == refused.id)
     assert voided.voided and voided.void_reason == "复核：商家未收到调解通知"
     assert voided.voided_by == "sup01"
-    assert (answer.points, answer.grade) == (1, "A")
+    assert (answer.points, answer.grade) == (0, "A")
     # The void is itself an event in the record, never a deletion.
     (recorded,) = [e for e, _ in _log(wiring) if type(e).__name__ == "EntryVoided"]
     assert recorded.entry_id == refused.id
@@ -133,10 +198,12 @@ def test_a_supervisor_voids_an_entry_with_a_reason_and_the_ledger_shows_it(wirin
         wiring.desk.void_credit_entry(refused.id, actor=supervisor, reason="again")
     # A rebuild replays the void onto the same (deterministic) entry id.
     wiring.projections.rebuild(["credit_ledger"])
-    assert credit(wiring, on=on).points == 1
+    answer = credit(wiring, on=on)
+    assert answer.points == 0 and [e.voided for e in answer.entries] == [True]
 
 
-def test_voiding_an_accepted_point_voids_its_cancellation_too(wiring, clock):
+def test_voiding_an_accepted_point_voids_its_cancellation_too(cancellable, clock):
+    wiring = cancellable
     complaint_id = story(wiring, clock, START, "accept")
     point = credit(wiring, on=START + timedelta(days=2)).entries[0]
     wiring.credit.void(point.id, actor=supervisor, reason="受理有误")
@@ -162,12 +229,12 @@ def test_voiding_an_unknown_entry_is_refused(wiring):
 
 
 def test_a_business_is_found_by_credit_code_or_by_its_name_in_any_spelling(wiring, clock):
-    story(wiring, clock, START, "accept", business=BETA)
+    story(wiring, clock, START, "accept", "assign", "terminate:business_refused", business=BETA)
     on = START + timedelta(days=3)
     wiring.projections.catch_up()
 
     for spelling in ("申城好物网络科技有限公司", " 申城 好物网络科技有限公司", "申城　好物网络科技有限公司"):
-        assert wiring.credit.business(spelling, as_of=on).points == 1
+        assert wiring.credit.business(spelling, as_of=on).points == 5
     story(wiring, clock, START, "accept")
     assert credit(wiring, ACME_KEY.lower(), on=on).key == ACME_KEY
     with pytest.raises(BusinessNotFound):
@@ -183,7 +250,7 @@ def test_grade_d_puts_a_business_on_the_watch_list(wiring, clock):
     wiring.projections.catch_up()
 
     watch = wiring.credit.watch_list(as_of=on)
-    assert [(b.key, b.points, b.grade) for b in watch] == [(ACME_KEY, 22, "D")]
+    assert [(b.key, b.points, b.grade) for b in watch] == [(ACME_KEY, 20, "D")]
     listed = wiring.credit.grades(as_of=on)
     assert [(b.name, b.grade) for b in listed.items] == [
         (ACME["name"], "D"), (GAMMA["name"], "B"), (BETA["name"], "A")]
@@ -197,21 +264,49 @@ def test_grade_d_puts_a_business_on_the_watch_list(wiring, clock):
 def test_model_candidates_resolve_nearly_all_their_cases_and_please_consumers(wiring, clock):
     for score in (5, 4, 5):
         story(wiring, clock, START, "accept", "assign", "resolve", f"rate:{score}")
-    # Gamma resolves as often but one complaint went to court.
+    story(wiring, clock, START, "accept", "withdraw", "rate:basically_satisfied")  # no failure
+    # Gamma resolves as often, but broke an agreement: a penalty in force.
     for _ in range(3):
         story(wiring, clock, START, "accept", "resolve", "rate:5", business=GAMMA)
     story(wiring, clock, START, "accept", "assign", "resolve", "escalate:court:agreement_breached",
           business=GAMMA)
-    # Beta settles everything but its consumers are unhappy.
-    for score in (2, 3, 2):
-        story(wiring, clock, START, "accept", "resolve", f"rate:{score}", business=BETA)
+    # Beta settles everything but its consumers are unhappy: one in three satisfied.
+    for level in ("dissatisfied", "basically_satisfied", "dissatisfied"):
+        story(wiring, clock, START, "accept", "resolve", f"rate:{level}", business=BETA)
     wiring.projections.catch_up()
 
     candidates = wiring.credit.model_candidates(as_of=START + timedelta(days=30))
 
-    assert [(c.key, c.closed, c.resolved, c.ratings) for c in candidates] == [(ACME_KEY, 3, 3, 3)]
-    assert str(candidates[0].average_satisfaction)[:4] == "4.66"
+    assert [(c.key, c.closed, c.resolved, c.callbacks) for c in candidates] == [
+        (ACME_KEY, 4, 3, 4)]
+    assert candidates[0].mediation_success_rate == Decimal("1")
+    assert candidates[0].satisfaction_rate == Decimal("1")
     assert wiring.credit.model_candidates(as_of=START + timedelta(days=400)) == []
+
+
+def test_upgrading_to_the_2026_2_defaults_changes_existing_ledgers_after_a_rebuild(
+        database_url, clock):
+    old_file = Path(__file__).with_name("rules_2026_1.toml")
+    settings = Settings(database_url=database_url, credit_rules=old_file)
+    before = wire(settings, clock=clock)
+    try:
+        for _ in range(3):
+            story(before, clock, START, "accept", "assign")
+        story(before, clock, START, "accept", "assign", "escalate:court")
+        on = START + timedelta(days=10)
+        assert credit(before, on=on).points == 7  # a point per acceptance, 3 for court
+        assert before.credit_ledger.rules_versions() == {"spec4-default-2026.1": 5}
+    finally:
+        before.close()
+
+    after = wire(settings.model_copy(update={"credit_rules": None}), clock=clock)
+    try:
+        after.projections.rebuild(["credit_ledger"])
+
+        assert after.credit_ledger.rules_versions() == {}
+        assert (credit(after, on=on).points, credit(after, on=on).grade) == (0, "A")
+    finally:
+        after.close()
 
 
 STRICTER = '''

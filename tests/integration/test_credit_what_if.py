@@ -18,9 +18,18 @@ from tests.integration.credit_story import ACME, BETA, GAMMA, story, supervisor
 START = date(2026, 1, 5)
 ON = START + timedelta(days=30)
 
+# The defaults on a tighter scale, plus a point for every acceptance until it is
+# resolved: a rules file may still charge any event, and the what-if shows what it does.
 STRICTER = DEFAULT_RULES_FILE.read_text(encoding="utf-8").replace(
-    'version = "spec4-default-2026.1"', 'version = "stricter-draft"'
-).replace("B = 3\nC = 10\nD = 20", "B = 1\nC = 4\nD = 10")
+    'version = "spec4-default-2026.2"', 'version = "stricter-draft"'
+).replace("B = 3\nC = 10\nD = 20", "B = 1\nC = 4\nD = 10") + '''
+[[rule]]
+id = "accepted_complaint"
+trigger = "Accepted"
+points = 1
+cancelled_by = ["Resolved"]
+'''
+assert 'version = "stricter-draft"' in STRICTER and "B = 1" in STRICTER
 
 
 @pytest.fixture
@@ -42,10 +51,11 @@ def stored(wiring):
 
 
 def a_history(wiring, clock):
-    story(wiring, clock, START, "accept", "assign", "terminate:business_refused")  # 6, B
-    story(wiring, clock, START, "accept", "assign", "escalate:court")              # +4 → 10, C
-    story(wiring, clock, START, "accept", business=GAMMA)                          # 1, A
-    story(wiring, clock, START, "accept", "resolve", business=BETA)                # 0, A
+    # Points now, and under STRICTER:
+    story(wiring, clock, START, "accept", "assign", "terminate:business_refused")  # 5 B; 6
+    story(wiring, clock, START, "accept", "assign", "escalate:court")              # 5 B; 7 C
+    story(wiring, clock, START, "accept", business=GAMMA)                          # 0 A; 1 B
+    story(wiring, clock, START, "accept", "resolve", business=BETA)                # 0 A; 0 A
     wiring.projections.catch_up()
 
 
@@ -59,13 +69,13 @@ def test_a_stricter_rules_file_changes_grades_in_the_answer_and_nothing_stored(w
     assert answer.current_rules == wiring.credit.rules.version
     assert answer.proposed_rules == "stricter-draft"
     by_key = {b.key: b for b in answer.businesses}
-    assert (by_key[ACME["uscc"]].current_grade, by_key[ACME["uscc"]].proposed_grade) == ("C", "D")
+    assert (by_key[ACME["uscc"]].current_grade, by_key[ACME["uscc"]].proposed_grade) == ("B", "C")
     assert (by_key[GAMMA["uscc"]].current_grade, by_key[GAMMA["uscc"]].proposed_grade) == ("A", "B")
     assert by_key[ACME["uscc"]].changed and by_key[GAMMA["uscc"]].changed
     assert answer.changed == 2
-    assert answer.moves == {"A→B": 1, "C→D": 1}
-    assert answer.current_grades == {"A": 2, "B": 0, "C": 1, "D": 0}
-    assert answer.proposed_grades == {"A": 1, "B": 1, "C": 0, "D": 1}
+    assert answer.moves == {"A→B": 1, "B→C": 1}
+    assert answer.current_grades == {"A": 2, "B": 1, "C": 0, "D": 0}
+    assert answer.proposed_grades == {"A": 1, "B": 1, "C": 1, "D": 0}
     assert answer.businesses_graded == 3
     # Nothing was written: every view table, every position and the log are as they were.
     assert stored(wiring) == before
@@ -100,8 +110,9 @@ def test_events_after_the_as_of_date_do_not_count(wiring, clock):
     early = wiring.credit.what_if(STRICTER, as_of=ON)
     late = wiring.credit.what_if(STRICTER, as_of=ON + timedelta(days=30))
 
-    assert [(b.current_points, b.proposed_grade) for b in early.businesses] == [(1, "B")]
-    assert [(b.current_points, b.proposed_grade) for b in late.businesses] == [(6, "C")]
+    # The acceptance counts under the proposed file only; the refusal, later, under both.
+    assert [(b.current_points, b.proposed_grade) for b in early.businesses] == [(0, "B")]
+    assert [(b.current_points, b.proposed_grade) for b in late.businesses] == [(5, "C")]
 
 
 def test_the_view_class_reads_the_same_rules_the_what_if_compares_against(wiring):

@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import inspect, select, text
 
 from adapters.demo_data import DemoFactory
 from adapters.settings import Settings
 from adapters.views.statistics import StatisticsView
+from adapters.views.timeliness import timeliness_clocks
 from api.bootstrap import wire
-from application.statistics import Disclosure
+from application.statistics import Disclosure, OnTime
 from domain.complaint import Complaint
 from domain.errors import InvalidValue
 from tests.integration.credit_story import (
@@ -39,46 +41,104 @@ def disclosure(wiring) -> Disclosure:
     return Disclosure(facts=facts, ledger=wiring.credit_ledger, rules=wiring.credit.rules)
 
 
-def test_statistics_count_rate_and_sum_the_complaints_received_in_the_range(wiring, clock):
-    story(wiring, clock, START, "accept", "assign", "resolve:200.00", "rate:5")
+def test_statistics_follow_the_one_set_of_definitions(wiring, clock):
+    a = story(wiring, clock, START, "accept", "assign", "resolve:200.00", "rate:5")
     story(wiring, clock, START, "accept", "assign", "terminate:business_refused", "rate:2",
           industry="catering", category="services")
     story(wiring, clock, START, "reject:outside_remit", channel="web")
-    story(wiring, clock, START, "+10", "accept")  # decided after 9 working days: late
-    # Suspended for 15 working days, which extend the 45: on time though 54 days long.
+    # Due on Wednesday the 14th (7 working days), decided on the 16th: late.
+    story(wiring, clock, START, "+10", "accept")
+    # Agreed, then broken: it stays resolved and is counted as a breached agreement.
+    story(wiring, clock, START, "accept", "assign", "resolve",
+          "escalate:court:agreement_breached")
+    # Accepted in February (2019 text, 45 working days). Suspended 5-26 February, which
+    # gives back its 10 working days (the Spring Festival is not worked, Saturday the
+    # 14th is): resolved on 17 April, the 48th working day of 55, on time.
     story(wiring, clock, FEB, "accept", "assign", "suspend", "+20", "resume", "+50",
-          "resolve:50.50")
-    story(wiring, clock, FEB, "accept", "assign", "+70", "escalate:court")  # mediation late
+          "resolve:50.50", "rate:basically_satisfied")
+    # The 45th working day is 14 April; escalated on the 16th: mediation late.
+    story(wiring, clock, FEB, "accept", "assign", "+70", "escalate:court")
     # The acceptance clock restarts at a transfer: 7 working days from there is on time.
-    story(wiring, clock, FEB + timedelta(days=1), "transfer:SH-HP", "+8", "accept")
-    story(wiring, clock, FEB + timedelta(days=1), "withdraw", channel="wechat")
-    story(wiring, clock, date(2026, 3, 10), "accept")  # received after the range
+    story(wiring, clock, FEB + timedelta(days=1), "transfer:SH-HP", "+8", "accept",
+          office="SH-12315")
+    story(wiring, clock, FEB + timedelta(days=1), "withdraw", channel="wechat")  # no decision
+    story(wiring, clock, FEB, "accept", "withdraw:settled_privately")  # beside the rate
+    story(wiring, clock, date(2026, 7, 6), "accept")  # received after the range
 
-    stats = disclosure(wiring).statistics(since=date(2026, 1, 1), until=date(2026, 2, 28))
+    stats = disclosure(wiring).statistics(since=date(2026, 1, 1), until=date(2026, 6, 30))
 
-    assert stats.received == 8
-    assert stats.by_state == {"accepted": 2, "escalated": 1, "rejected": 1, "resolved": 2,
-                              "terminated": 1, "withdrawn": 1}
-    assert stats.by_channel == {"phone": 6, "web": 1, "wechat": 1}
-    assert stats.by_category == {"goods": 7, "services": 1}
-    assert stats.by_industry == {"catering": 1, "online_shopping": 7}
-    assert stats.by_office == {"SH-HP": 1, "SH-PD": 7}
-    assert stats.accepted == 6
-    assert (stats.mediation_resolved, stats.mediation_finished) == (2, 4)
-    assert stats.mediation_success_rate == Decimal("0.5")
-    assert stats.amount_recovered == Decimal("250.50")
-    assert (stats.satisfaction_ratings, stats.average_satisfaction) == (2, Decimal("3.5"))
-    assert (stats.acceptance_on_time, stats.acceptance_decided) == (7, 8)
-    assert stats.acceptance_on_time_rate == Decimal("0.875")
-    assert (stats.mediation_on_time, stats.mediation_closed) == (3, 4)
-    assert stats.mediation_on_time_rate == Decimal("0.75")
-    jan, feb = stats.months
+    assert stats.received == 10
+    assert stats.by_state == {"accepted": 2, "escalated": 2, "rejected": 1, "resolved": 2,
+                              "terminated": 1, "withdrawn": 2}
+    assert stats.by_channel == {"phone": 8, "web": 1, "wechat": 1}
+    assert stats.by_category == {"goods": 9, "services": 1}
+    assert stats.by_industry == {"catering": 1, "online_shopping": 9}
+    assert stats.by_office == {"SH-HP": 1, "SH-PD": 9}
+    assert stats.by_reject_reason == {"outside_remit": 1}
+    assert stats.by_terminate_reason == {"business_refused": 1}
+    assert stats.accepted == 8
+    assert (stats.closed, stats.closure_rate) == (8, Decimal("0.8"))
+    m = stats.mediation
+    assert (m.resolved, m.terminated, m.escalated) == (3, 1, 1)
+    assert (m.withdrawn, m.settled_privately, m.agreements_breached) == (0, 1, 1)
+    assert stats.mediation_success_rate == Decimal("0.6")
+    assert stats.amount_recovered == Decimal("350.50")
+    # Call-backs on the 8 complaints closed in the range: satisfied, dissatisfied, basically.
+    assert (stats.callbacks.closed, stats.callbacks.callbacks, stats.callbacks.satisfied) == (
+        8, 3, 2)
+    assert stats.satisfaction_rate == Decimal("0.6667")
+    assert stats.callback_rate == Decimal("0.375")
+    # Nine decisions (the withdrawal before any decision is none), one late.
+    assert (stats.acceptance.met, stats.acceptance.decided) == (8, 9)
+    assert stats.acceptance_on_time_rate == Decimal("0.8889")
+    # Six mediations ended in the range (a withdrawal ends one too), one late.
+    assert (stats.mediation_on_time.met, stats.mediation_on_time.decided) == (5, 6)
+    assert stats.mediation_on_time_rate == Decimal("0.8333")
+    # Per office, where the clock stopped: the intake centre's transfer is no decision.
+    assert stats.acceptance_by_office == {"SH-HP": OnTime(1, 1), "SH-PD": OnTime(8, 7)}
+    assert stats.mediation_by_office == {"SH-PD": OnTime(6, 5)}
+    # The withdrawal before a mediator was assigned belongs to no mediator.
+    assert stats.mediation_by_mediator == {"med01": OnTime(5, 4)}
+    jan, feb, mar, apr, may, jun = stats.months
     assert (jan.month, jan.received, jan.accepted, jan.closed, jan.resolved) == (
-        "2026-01", 4, 3, 2, 1)
-    assert (jan.amount_recovered, jan.acceptance_on_time_rate) == (Decimal("200.00"),
-                                                                   Decimal("0.75"))
-    assert (feb.month, feb.received, feb.accepted, feb.resolved) == ("2026-02", 4, 3, 1)
-    assert feb.mediation_on_time_rate == Decimal("0.5")
+        "2026-01", 5, 4, 3, 2)
+    assert (jan.amount_recovered, jan.acceptance_on_time_rate) == (Decimal("300.00"),
+                                                                   Decimal("0.8"))
+    assert jan.mediation_on_time_rate == Decimal("1")
+    assert (feb.month, feb.received, feb.accepted, feb.resolved) == ("2026-02", 5, 4, 1)
+    assert feb.acceptance_on_time_rate == Decimal("1")
+    assert (mar.acceptance_on_time_rate, mar.mediation_on_time_rate) == (None, None)
+    assert apr.mediation_on_time_rate == Decimal("0.5")
+    assert a is not None
+
+
+def test_the_on_time_rates_are_the_timeliness_view_s_own_verdicts(wiring, clock):
+    story(wiring, clock, START, "+10", "accept")  # late
+    story(wiring, clock, START, "accept", "assign", "+70", "terminate:business_refused")
+    story(wiring, clock, START, "reject:outside_remit")
+    wiring.projections.catch_up()
+    c = timeliness_clocks.c
+    with wiring.engine.connect() as db:
+        verdicts = db.execute(select(c.clock, c.met).where(
+            c.stopped_by.in_(("accepted", "rejected", "terminated")))).all()
+
+    stats = disclosure(wiring).statistics(since=date(2026, 1, 1), until=date(2026, 6, 30))
+
+    acceptance = [met for clock, met in verdicts if clock == "acceptance"]
+    mediation = [met for clock, met in verdicts if clock == "mediation"]
+    assert (stats.acceptance.met, stats.acceptance.decided) == (sum(acceptance), 3) == (2, 3)
+    assert (stats.mediation_on_time.met, stats.mediation_on_time.decided) == (
+        sum(mediation), 1) == (0, 1)
+
+
+def test_an_order_121_case_is_judged_by_its_60_day_period(wiring, clock):
+    # Accepted 1 September 2026: due 2 November (the 60th day, 31 October, is a Saturday).
+    story(wiring, clock, date(2026, 8, 31), "accept", "assign", "+60", "resolve")  # 2 Nov
+    story(wiring, clock, date(2026, 8, 31), "accept", "assign", "+61", "resolve")  # 3 Nov
+
+    stats = disclosure(wiring).statistics(since=date(2026, 8, 1), until=date(2026, 11, 30))
+
+    assert (stats.mediation_on_time.met, stats.mediation_on_time.decided) == (1, 2)
 
 
 def test_a_month_without_complaints_still_has_its_place_in_the_series(wiring, clock):
@@ -88,18 +148,20 @@ def test_a_month_without_complaints_still_has_its_place_in_the_series(wiring, cl
 
     assert [(m.month, m.received) for m in stats.months] == [
         ("2025-12", 0), ("2026-01", 1), ("2026-02", 0)]
-    assert stats.mediation_success_rate is None and stats.average_satisfaction is None
+    assert stats.mediation_success_rate is None and stats.satisfaction_rate is None
+    assert stats.callback_rate is None
     with pytest.raises(InvalidValue):
         disclosure(wiring).statistics(since=date(2026, 2, 1), until=date(2026, 1, 1))
 
 
-def test_the_public_sees_accepted_counts_share_resolved_handling_time_and_grade(wiring, clock):
+def test_the_public_sees_accepted_counts_success_rate_handling_time_and_grade(wiring, clock):
     clock.now = ten_am(date(2024, 11, 1))
     story(wiring, clock, date(2024, 11, 1), "accept", "resolve")  # more than 12 months ago
     story(wiring, clock, START, "accept", "resolve")  # closed after 2 working days
     story(wiring, clock, START, "accept", "assign", "terminate:business_refused")  # 3
     story(wiring, clock, START, "accept", "assign", "+10", "resolve")  # Sunday the 18th: 9
     story(wiring, clock, START, "accept")  # still open
+    story(wiring, clock, START, "accept", "withdraw")  # the consumer's choice: no failure
     story(wiring, clock, START, "accept", "withdraw", business=GAMMA)
     story(wiring, clock, START, "reject:outside_remit", business=BETA)  # never accepted
     as_of = date(2026, 3, 1)
@@ -109,10 +171,11 @@ def test_the_public_sees_accepted_counts_share_resolved_handling_time_and_grade(
     assert page.total == 2
     acme, gamma = page.items
     assert (acme.key, acme.name, acme.grade) == (ACME["uscc"], ACME["name"], "B")
-    assert (acme.accepted_12_months, acme.closed, acme.resolved) == (4, 3, 2)
-    assert acme.resolved_share == Decimal("0.6667")
-    assert acme.median_handling_working_days == Decimal("3")
-    assert (gamma.accepted_12_months, gamma.resolved_share, gamma.grade) == (1, Decimal("0"), "A")
+    assert (acme.accepted_12_months, acme.closed, acme.resolved, acme.withdrawn) == (5, 4, 2, 1)
+    assert acme.mediation_success_rate == Decimal("0.6667")
+    assert acme.median_handling_working_days == Decimal("2.5")
+    assert (gamma.accepted_12_months, gamma.mediation_success_rate, gamma.grade) == (
+        1, None, "A")
     assert gamma.median_handling_working_days == Decimal("2")
     found = disclosure(wiring).public_businesses("优选", as_of=as_of)
     assert [b.key for b in found.items] == [ACME["uscc"]]
@@ -121,6 +184,24 @@ def test_the_public_sees_accepted_counts_share_resolved_handling_time_and_grade(
     assert disclosure(wiring).public_businesses("好物", as_of=as_of).items == []
     paged = disclosure(wiring).public_businesses(as_of=as_of, page=2, per_page=1)
     assert [b.key for b in paged.items] == [GAMMA["uscc"]] and paged.total == 2
+
+
+def test_the_public_success_rate_and_the_supervisors_success_rate_agree(wiring, clock):
+    for steps in (["accept", "assign", "resolve"], ["accept", "resolve"],
+                  ["accept", "assign", "terminate:business_refused"],
+                  ["accept", "assign", "escalate:court"], ["accept", "withdraw"],
+                  ["accept", "withdraw:settled_privately"],
+                  ["accept", "assign", "resolve", "escalate:court:agreement_breached"],
+                  ["reject:outside_remit"], ["withdraw"], ["accept"]):
+        story(wiring, clock, START, *steps)
+
+    public = disclosure(wiring).public_businesses(as_of=date(2026, 3, 1)).items[0]
+    stats = disclosure(wiring).statistics(since=date(2026, 1, 1), until=date(2026, 3, 1))
+
+    assert public.mediation_success_rate == stats.mediation_success_rate == Decimal("0.6")
+    assert (public.withdrawn, public.settled_privately) == (
+        stats.mediation.withdrawn, stats.mediation.settled_privately) == (1, 1)
+    assert public.resolved == stats.mediation.resolved == 3
 
 
 def serialised(answer) -> str:
@@ -165,3 +246,13 @@ def test_no_public_or_statistical_answer_holds_any_consumer_personal_data(wiring
     assert sum(len(a.items) for a in answers[:page.total // 10 + 1]) == page.total > 10
     leaked = sorted(p for p in personal if p in text)
     assert leaked == []
+
+
+def test_rebuilding_after_the_upgrade_drops_the_old_copy_of_suspensions(wiring):
+    with wiring.engine.begin() as db:
+        db.execute(text("CREATE TABLE complaint_suspensions (complaint_id VARCHAR(36))"))
+
+    wiring.projections.rebuild(["statistics"])
+
+    assert "complaint_suspensions" not in inspect(wiring.engine).get_table_names()
+    assert "complaint_facts" in inspect(wiring.engine).get_table_names()

@@ -16,6 +16,7 @@ from tests.unit.builders import SHANGHAI, an_intake, mediator, operator
 
 RULES = load_credit_rules()
 FILED = date(2026, 1, 5)
+ORDER_121_CASE = date(2026, 5, 4)
 
 
 def at(day: date) -> datetime:
@@ -51,7 +52,7 @@ def story(*steps: str, start: date = FILED) -> Complaint:
             complaint.escalate(actor=mediator, at=at(day), forum=forum,
                                reason=reason or "consumer chose to go on")
         elif command == "withdraw":
-            complaint.withdraw(actor=operator, at=at(day), note="撤回")
+            complaint.withdraw(actor=operator, at=at(day), note="撤回", kind=arg or None)
         else:
             raise ValueError(step)
     return complaint
@@ -74,38 +75,79 @@ def summary(entries: list[Entry]) -> list[tuple[str, str, int, int]]:
 
 
 @pytest.mark.parametrize(("steps", "expected"), [
-    (["accept"], [("accepted_complaint", PENALTY, 1, 2)]),
-    (["accept", "assign", "terminate:business_refused"],
-     [("accepted_complaint", PENALTY, 1, 2), ("refused_mediation", PENALTY, 5, 4)]),
-    (["accept", "assign", "terminate:business_unreachable"],
-     [("accepted_complaint", PENALTY, 1, 2), ("unreachable", PENALTY, 3, 4)]),
-    (["accept", "assign", "terminate:no_agreement_in_time"],
-     [("accepted_complaint", PENALTY, 1, 2), ("no_agreement", PENALTY, 3, 4)]),
-    (["accept", "assign", "terminate:consumer_refused_or_absent"],
-     [("accepted_complaint", PENALTY, 1, 2)]),
-    (["accept", "assign", "escalate:court"],
-     [("accepted_complaint", PENALTY, 1, 2), ("escalated", PENALTY, 3, 4)]),
+    # Filing and accepting a complaint charge nothing (SPEC §4).
+    (["accept"], []),
+    (["accept", "assign", "terminate:business_refused"], [("refused_mediation", PENALTY, 5, 4)]),
+    (["accept", "assign", "terminate:business_unreachable"], [("unreachable", PENALTY, 3, 4)]),
+    (["accept", "assign", "terminate:no_agreement_in_time"], [("no_agreement", PENALTY, 1, 4)]),
+    (["accept", "assign", "terminate:no_agreement_possible"], [("no_agreement", PENALTY, 1, 4)]),
+    # The consumer's side, or nobody's conduct.
+    (["accept", "assign", "terminate:consumer_refused_or_absent"], []),
+    (["accept", "assign", "terminate:inadmissible_found"], []),
+    (["accept", "assign", "terminate:other"], []),
+    # The consumer going to court or arbitration; the complainant referred to the police.
+    (["accept", "assign", "escalate:court"], []),
     (["accept", "assign", "terminate:no_agreement_possible", "escalate:arbitration"],
-     [("accepted_complaint", PENALTY, 1, 2), ("escalated", PENALTY, 3, 5)]),
-    (["accept", "assign", "escalate:judicial_transfer"],
-     [("accepted_complaint", PENALTY, 1, 2), ("judicial_transfer", PENALTY, 10, 4)]),
+     [("no_agreement", PENALTY, 1, 4)]),
+    (["accept", "assign", "escalate:police"], []),
+    (["accept", "assign", "escalate:judicial_transfer"], [("judicial_transfer", PENALTY, 10, 4)]),
     (["accept", "assign", "resolve", "escalate:court:agreement_breached"],
-     [("accepted_complaint", PENALTY, 1, 2), ("accepted_complaint", CANCELLATION, -1, 4),
-      ("agreement_breached", PENALTY, 10, 5)]),
-    (["accept", "resolve"],
-     [("accepted_complaint", PENALTY, 1, 2), ("accepted_complaint", CANCELLATION, -1, 3)]),
-    (["accept", "withdraw"],
-     [("accepted_complaint", PENALTY, 1, 2), ("accepted_complaint", CANCELLATION, -1, 3)]),
+     [("agreement_breached", PENALTY, 10, 5)]),
+    (["accept", "resolve"], []),
+    (["accept", "withdraw"], []),
+    (["accept", "withdraw:settled_privately"], []),
     (["withdraw"], []),
 ])
 def test_each_default_rule_makes_its_entry_from_the_event_that_triggers_it(steps, expected):
     assert summary(ledger(story(*steps))) == expected
 
 
-def test_an_entry_counts_for_365_days_from_the_day_of_its_event():
-    (entry,) = ledger(story("accept"))
+@pytest.mark.parametrize("steps", [
+    # Grounds Order 121 added, none of them the business's conduct.
+    ["accept", "assign", "terminate:fraud_suspected"],
+    ["accept", "assign", "terminate:fraud_suspected", "escalate:police"],
+    ["accept", "assign", "terminate:party_ceased"],
+    ["accept", "assign", "terminate:testing_fee_disagreement"],
+    ["accept", "withdraw:settled_privately"],
+])
+def test_an_order_121_case_ended_on_the_consumer_s_side_charges_the_business_nothing(steps):
+    assert ledger(story(*steps, start=ORDER_121_CASE)) == []
 
-    assert entry.effective == FILED + timedelta(days=1)
+
+# The defaults cancel nothing any more; a rules file may still make a point that a
+# later event cancels, and the ledger must keep explaining itself.
+CANCELLABLE = parse_rules('''
+    version = "cancellable-1"
+    [[rule]]
+    id = "accepted_complaint"
+    trigger = "Accepted"
+    points = 1
+    cancelled_by = ["Resolved", "Withdrawn"]
+    [[rule]]
+    id = "refused_mediation"
+    trigger = "Terminated"
+    when = { reason = "business_refused" }
+    points = 5
+''')
+
+
+@pytest.mark.parametrize(("steps", "expected"), [
+    (["accept"], [("accepted_complaint", PENALTY, 1, 2)]),
+    (["accept", "resolve"],
+     [("accepted_complaint", PENALTY, 1, 2), ("accepted_complaint", CANCELLATION, -1, 3)]),
+    (["accept", "withdraw"],
+     [("accepted_complaint", PENALTY, 1, 2), ("accepted_complaint", CANCELLATION, -1, 3)]),
+    (["accept", "assign", "terminate:business_refused"],
+     [("accepted_complaint", PENALTY, 1, 2), ("refused_mediation", PENALTY, 5, 4)]),
+])
+def test_a_file_s_cancellable_rule_is_cancelled_by_the_events_it_names(steps, expected):
+    assert summary(ledger(story(*steps), CANCELLABLE)) == expected
+
+
+def test_an_entry_counts_for_365_days_from_the_day_of_its_event():
+    (entry,) = ledger(story("accept", "assign", "terminate:business_refused"))
+
+    assert entry.effective == FILED + timedelta(days=3)
     assert entry.expires == entry.effective + timedelta(days=365)
     assert entry.in_force(entry.effective + timedelta(days=364))
     assert not entry.in_force(entry.expires)
@@ -113,7 +155,7 @@ def test_an_entry_counts_for_365_days_from_the_day_of_its_event():
 
 
 def test_a_cancellation_runs_from_the_resolution_until_the_cancelled_point_would_expire():
-    point, cancellation = ledger(story("accept", "+30", "resolve"))
+    point, cancellation = ledger(story("accept", "+30", "resolve"), CANCELLABLE)
 
     assert cancellation.cancels == point.id
     assert cancellation.effective == point.effective + timedelta(days=31)
@@ -125,19 +167,19 @@ def test_a_cancellation_runs_from_the_resolution_until_the_cancelled_point_would
 
 
 def test_a_resolution_after_the_point_expired_cancels_nothing():
-    assert summary(ledger(story("accept", "+400", "resolve"))) == [
+    assert summary(ledger(story("accept", "+400", "resolve"), CANCELLABLE)) == [
         ("accepted_complaint", PENALTY, 1, 2)]
 
 
 def test_entry_ids_come_from_complaint_version_and_rule_so_every_rebuild_makes_the_same():
     complaint = story("accept", "assign", "terminate:business_refused")
     events = complaint.collect_events()
-    first = ledger(events)
-    again = ledger(list(events))
+    first = ledger(events, CANCELLABLE)
+    again = ledger(list(events), CANCELLABLE)
 
     assert [e.id for e in first] == [e.id for e in again]
     assert first[1].id == entry_id_for(complaint.id, 4, "refused_mediation")
-    assert len({e.id for e in ledger(story("accept")) + first}) == 3
+    assert len({e.id for e in ledger(story("accept"), CANCELLABLE) + first}) == 3
 
 
 def test_an_entry_id_is_the_text_of_a_standard_name_based_uuid():

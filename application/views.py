@@ -88,7 +88,7 @@ class ComplaintDetails:
 
 
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "at",
-             "hash"}
+             "hash", "chain_version"}
 
 
 @dataclass(frozen=True)

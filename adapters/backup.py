@@ -112,7 +112,7 @@ def backed_up_checkpoint(folder: Path) -> Checkpoint | None:
     if not rows:
         return None
     latest = max(rows, key=lambda r: r["seq"])
-    return Checkpoint.stored(latest["payload"], latest["signature"])
+    return Checkpoint.stored(latest["payload"], latest["signature"], seq=latest["seq"])
 
 
 def _latest_checkpoint(folder: Path) -> dict[str, Any] | None:

@@ -58,15 +58,10 @@ class CheckpointTable:
 
     def latest(self) -> Checkpoint | None:
         with self.engine.connect() as db:
-            row = db.execute(select(checkpoints.c.payload, checkpoints.c.signature)
+            row = db.execute(select(checkpoints.c.seq, checkpoints.c.payload,
+                                    checkpoints.c.signature)
                              .order_by(checkpoints.c.seq.desc()).limit(1)).first()
-        return Checkpoint.stored(row.payload, row.signature) if row else None
-
-    def all(self) -> list[Checkpoint]:
-        with self.engine.connect() as db:
-            rows = db.execute(select(checkpoints.c.payload, checkpoints.c.signature)
-                              .order_by(checkpoints.c.seq)).all()
-        return [Checkpoint.stored(r.payload, r.signature) for r in rows]
+        return Checkpoint.stored(row.payload, row.signature, seq=row.seq) if row else None
 
     def heads(self, seq: int) -> Iterator[Head]:
         # Byte order, as Python compares ids: PostgreSQL's text collation might not be.

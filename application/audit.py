@@ -22,10 +22,14 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
+
+if TYPE_CHECKING:
+    from application.checkpoints import CheckpointReport
 
 SEED = hashlib.sha256(b"complaint-desk/chain/v1").hexdigest()
 HASH_FIELD = "hash"
@@ -69,8 +73,17 @@ def chain_hash(mapper: Mapper[Any], previous: str, *, originator_id: UUID | str,
     if chain_version == KEYED:
         if key is None:
             raise MissingChainKey("this event is linked with the chain key, which is not configured")
-        return hmac.new(key, previous.encode() + content, hashlib.sha256).hexdigest()
+        link = _keyed(key).copy()
+        link.update(previous.encode())
+        link.update(content)
+        return link.hexdigest()
     raise ValueError(f"unknown chain version {chain_version!r}")
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    """The key's HMAC state, prepared once; each link starts from a copy of it."""
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def stored_state_of(event: Any) -> dict[str, Any]:
@@ -195,7 +208,7 @@ class StoreReport:
     events: int
     broken: list[ChainReport]
     heads: list[Head] | None = None  # collected only when a checkpoint is being made
-    checkpoint: Any = None  # application.checkpoints.CheckpointReport, when one was checked
+    checkpoint: CheckpointReport | None = None  # the latest, when there is one
 
     @property
     def intact(self) -> bool:

@@ -71,21 +71,29 @@ class Checkpoint:
         return cls(**fields, payload=payload, signature=signature)  # type: ignore[arg-type]
 
     @classmethod
-    def stored(cls, payload: str, signature: str) -> Checkpoint:
-        """Rebuild from what is stored; the fields come from the signed payload only."""
-        fields = json.loads(payload)
+    def stored(cls, payload: str, signature: str, *, seq: int | None = None) -> Checkpoint:
+        """Rebuild from what is stored; the fields come from the signed payload only
+        (`seq` names a record whose payload is not even readable)."""
+        try:
+            fields = json.loads(payload)
+        except ValueError:
+            fields = {}
+        if not isinstance(fields, dict):
+            fields = {}
+        fields.setdefault("seq", seq)
         return cls(**{k: fields.get(k) for k in (
             "seq", "created", "chains", "events", "digest", "previous", "key_id")},
             payload=payload, signature=signature)
 
     def signature_problem(self, public: Ed25519PublicKey) -> str | None:
-        if self.key_id != key_id_of(public):
-            return f"checkpoint {self.seq} was signed with another key ({self.key_id})"
         try:
             public.verify(base64.b64decode(self.signature), self.payload.encode())
+            return None
         except (InvalidSignature, ValueError):
-            return f"checkpoint {self.seq} has a bad signature (its record was altered)"
-        return None
+            pass
+        if self.key_id and self.key_id != key_id_of(public):
+            return f"checkpoint {self.seq} was signed with another key ({self.key_id})"
+        return f"checkpoint {self.seq} has a bad signature (its record was altered)"
 
     def as_published(self) -> dict[str, Any]:
         return {"payload": self.payload, "signature": self.signature}
@@ -93,9 +101,9 @@ class Checkpoint:
 
 @dataclass(frozen=True)
 class CheckpointReport:
-    seq: int
-    created: str
-    digest: str
+    seq: int | None
+    created: str | None
+    digest: str | None
     problem: str | None = None
 
     @property

@@ -34,9 +34,9 @@ class ChainReportOut(BaseModel):
 
 
 class CheckpointOut(BaseModel):
-    seq: int
-    created: str
-    digest: str
+    seq: int | None
+    created: str | None
+    digest: str | None
     valid: bool
     problem: str | None
 

@@ -213,3 +213,22 @@ def test_restore_with_other_keys_refuses_before_writing_anything(
     assert "cipher key configured here cannot read" in refused.output
     assert KEYS_AT in refused.output
     assert events == 0
+
+
+@pytest.mark.postgres
+def test_a_postgres_backup_without_pg_dump_says_which_package_to_install(
+        tmp_path, monkeypatch, clock):
+    import adapters.backup
+
+    monkeypatch.setattr(adapters.backup.shutil, "which", lambda name: None)
+    with an_empty_store("postgres", tmp_path) as url:
+        wiring = wire(Settings(database_url=url), clock=clock)
+        try:
+            wiring.desk.file(an_intake(clock()), actor=operator)
+        finally:
+            wiring.close()
+        refused = cli(url, monkeypatch, "backup", str(tmp_path / "b"),
+                      "--keys-backed-up-at", KEYS_AT)
+
+    assert refused.exit_code == 1
+    assert "pg_dump is not installed: install the postgresql-client package" in refused.output

@@ -241,6 +241,10 @@ def test_an_altered_checkpoint_record_or_head_list_is_named(wiring, clock):
     code, output = verify_cli()
     assert code == 1 and "CHECKPOINT 1: checkpoint 1 has a bad signature" in output
     assert not wiring.auditor.verify(complaint_id)[1].valid
+    with wiring.engine.begin() as db:
+        db.execute(checkpoints.update().values(payload="{not json"))
+    assert wiring.auditor.verify_store().checkpoint.problem == (
+        "checkpoint 1 has a bad signature (its record was altered)")
 
 
 def test_a_checkpoint_signed_with_another_key_is_named(wiring, clock, database_url):
@@ -335,3 +339,23 @@ def test_an_unkeyed_history_from_before_the_chain_key_still_verifies(database_ur
 
     assert versions == [1, 1, 2]
     assert checkpoint.events == 3 and report.intact and report.checkpoint.valid
+
+
+def test_the_checkpoint_command_signs_again_at_every_interval(wiring, clock, monkeypatch):
+    import api.cli_audit
+
+    a_case_with_five_events(wiring, clock)
+    waits: list[float] = []
+
+    def pause(seconds: float) -> bool:  # the third wait is told to stop
+        waits.append(seconds)
+        return len(waits) == 3
+
+    monkeypatch.setattr(api.cli_audit, "pause", pause)
+    result = runner.invoke(app, ["audit", "checkpoint", "--every", "15"])
+
+    assert result.exit_code == 0, result.output
+    assert waits == [900, 900, 900]
+    assert [line.split(":")[0] for line in result.output.splitlines()
+            if line.startswith("checkpoint ")] == ["checkpoint 1", "checkpoint 2", "checkpoint 3"]
+    assert wiring.auditor.verify_store().checkpoint.seq == 3

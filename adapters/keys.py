@@ -115,21 +115,21 @@ def with_audit_keys(settings: Settings) -> Settings:
     keys that prove it was not rewritten. PostgreSQL takes them from the environment
     only; the SQLite default makes them on first start, beside the file, owner-only.
     """
-    found = {"chain_key": settings.chain_key, "signing_key": settings.signing_key}
-    makers = {"chain_key": (new_chain_key, chain_key_file_for(settings) if not settings.is_postgres
-                            else None, "COMPLAINTS_CHAIN_KEY"),
-              "signing_key": (new_signing_key, signing_key_file_for(settings)
-                              if not settings.is_postgres else None, "COMPLAINTS_SIGNING_KEY")}
-    for name, (make, path, variable) in makers.items():
-        if found[name]:
-            continue
-        if path is None:
+    kinds = (("chain_key", "COMPLAINTS_CHAIN_KEY", new_chain_key, chain_key_file_for),
+             ("signing_key", "COMPLAINTS_SIGNING_KEY", new_signing_key, signing_key_file_for))
+    found: dict[str, str] = {}
+    for name, variable, make, file_for in kinds:
+        given = getattr(settings, name)
+        if given:
+            found[name] = given
+        elif settings.is_postgres:
             raise MissingAuditKey(
                 f"{variable} is required with PostgreSQL: the audit keys are kept apart from "
-                f"the database. Create them with: complaints audit keys")
-        found[name] = _key_beside_database(path, make, what=variable)
-    chain_key_bytes(found["chain_key"] or "")
-    signing_key_of(found["signing_key"] or "")
+                "the database. Create them with: complaints audit keys")
+        else:
+            found[name] = _key_beside_database(file_for(settings), make, what=variable)
+    chain_key_bytes(found["chain_key"])
+    signing_key_of(found["signing_key"])
     return settings.model_copy(update=found)
 
 

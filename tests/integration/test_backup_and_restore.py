@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
 from adapters.demo_data import DemoFactory, record_demo

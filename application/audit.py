@@ -262,8 +262,8 @@ def verify_grouped(mapper: Mapper[Any], stored: Iterable[tuple[str, StoredEvent]
 
 def _vanished(heads: Iterable[Head], checkpoint: int | None) -> Iterator[ChainReport]:
     for head in heads:
-        yield ChainReport(head.chain_id, 0, 1, f"all {head.version} events were removed after "
-                                               f"checkpoint {checkpoint}")
+        removed = "its only event was" if head.version == 1 else f"all {head.version} events were"
+        yield ChainReport(head.chain_id, 0, 1, f"{removed} removed after checkpoint {checkpoint}")
 
 
 class _Lookahead:

@@ -359,3 +359,20 @@ def test_the_checkpoint_command_signs_again_at_every_interval(wiring, clock, mon
     assert [line.split(":")[0] for line in result.output.splitlines()
             if line.startswith("checkpoint ")] == ["checkpoint 1", "checkpoint 2", "checkpoint 3"]
     assert wiring.auditor.verify_store().checkpoint.seq == 3
+
+
+def test_a_checkpoint_covers_credit_voids_as_well_as_complaints(wiring, clock):
+    from domain.credit_repair import void_id_for
+    from tests.integration.helpers import supervisor
+
+    a_case_with_five_events(wiring, clock)
+    entry = uuid4()
+    wiring.desk.void_credit_entry(entry, actor=supervisor, reason="申诉成立，撤销扣分")
+    checkpoint = wiring.auditor.checkpoint()
+    delete_events(wiring, void_id_for(entry))
+
+    report = wiring.auditor.verify_store()
+
+    assert (checkpoint.chains, checkpoint.events) == (2, 6)
+    assert [(b.complaint_id, b.problem) for b in report.broken] == [
+        (str(void_id_for(entry)), "its only event was removed after checkpoint 1")]

@@ -63,6 +63,10 @@ class CheckpointTable:
                              .order_by(checkpoints.c.seq.desc()).limit(1)).first()
         return Checkpoint.stored(row.payload, row.signature, seq=row.seq) if row else None
 
+    def payload_of(self, seq: int) -> str | None:
+        with self.engine.connect() as db:
+            return db.scalar(select(checkpoints.c.payload).where(checkpoints.c.seq == seq))
+
     def heads(self, seq: int) -> Iterator[Head]:
         # Byte order, as Python compares ids: PostgreSQL's text collation might not be.
         chain_id = (checkpoint_heads.c.chain_id.collate("C")

@@ -51,18 +51,35 @@ def print_report(report: StoreReport) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    against: Annotated[Path | None, typer.Option(
+        help="A checkpoint published with `audit checkpoint --publish`: the store must "
+             "still hold it.")] = None,
+) -> None:
     """Exit 0 when every chain is intact and matches the latest checkpoint; otherwise
     name each broken chain and version, or what is wrong with the checkpoint."""
+    published = _published(against) if against else None
     wiring = wire(Settings())
     try:
         with _progress() as progress:
             task = progress.add_task("verifying hash chains", total=_total(wiring))
             report = wiring.auditor.verify_store(progress=lambda n: progress.advance(task, n))
+        missing = wiring.auditor.published_problem(published) if published else None
     finally:
         wiring.close()
     print_report(report)
-    raise typer.Exit(0 if report.intact else 1)
+    if missing:
+        typer.echo(f"PUBLISHED: {missing}")
+    raise typer.Exit(0 if report.intact and not missing else 1)
+
+
+def _published(path: Path) -> Checkpoint:
+    try:
+        record = json.loads(path.read_text())
+        return Checkpoint.stored(record["payload"], record["signature"])
+    except (OSError, ValueError, KeyError, TypeError):
+        typer.echo(f"{path} is not a checkpoint written by `audit checkpoint --publish`")
+        raise typer.Exit(2) from None
 
 
 def _checkpoint_once(wiring: Wiring) -> Checkpoint:

@@ -118,6 +118,8 @@ class CheckpointStore(Protocol):
 
     def head_of(self, seq: int, chain_id: str) -> Head | None: ...
 
+    def payload_of(self, seq: int) -> str | None: ...
+
     def save(self, checkpoint: Checkpoint, heads: list[Head]) -> None: ...
 
 
@@ -161,7 +163,10 @@ class Auditor:
         report = verify_grouped(self.mapper, self.stored_events(), progress, key=self.chain_key,
                                 checkpoint=latest.seq if problem is None else None,
                                 heads=folding, collect_heads=collect_heads)
-        if problem is None and folding.digest() != latest.digest:
+        if problem is None and folding.count == 0 and latest.chains:
+            problem = (f"checkpoint {latest.seq} has no list of chain heads; only the latest "
+                       "checkpoint keeps one (was a later checkpoint deleted?)")
+        elif problem is None and folding.digest() != latest.digest:
             problem = (f"checkpoint {latest.seq}'s list of chain heads no longer folds into "
                        "its signed digest (the list was altered)")
         return replace(report, checkpoint=CheckpointReport(
@@ -181,6 +186,20 @@ class Auditor:
         checkpoint = (CheckpointReport(latest.seq, latest.created, latest.digest, problem)
                       if latest else None)
         return checker.report(), checkpoint
+
+    def published_problem(self, published: Checkpoint) -> str | None:
+        """Whether the store still holds a checkpoint that was published (kept elsewhere):
+        only a copy outside the database shows that its checkpoints were deleted."""
+        problem = published.signature_problem(self.public_key)
+        if problem:
+            return f"the published {problem}"
+        stored = self.checkpoints.payload_of(published.seq)
+        if stored is None:
+            return (f"published checkpoint {published.seq} is missing from the store "
+                    "(checkpoints were deleted)")
+        if stored != published.payload:
+            return f"checkpoint {published.seq} in the store differs from the published one"
+        return None
 
     def checkpoint(self, progress: Callable[[int], None] | None = None) -> Checkpoint:
         """Verify the whole store against the last checkpoint, then sign where every chain
@@ -204,9 +223,11 @@ class _Folding:
     def __init__(self, heads: Iterable[Head]) -> None:
         self._heads = iter(heads)
         self._digest = hashlib.sha256(_FOLD_SEED)
+        self.count = 0
 
     def __iter__(self) -> Iterator[Head]:
         for head in self._heads:
+            self.count += 1
             self._digest.update(f"{head.chain_id} {head.version} {head.hash}\n".encode())
             yield head
 

@@ -376,3 +376,32 @@ def test_a_checkpoint_covers_credit_voids_as_well_as_complaints(wiring, clock):
     assert (checkpoint.chains, checkpoint.events) == (2, 6)
     assert [(b.complaint_id, b.problem) for b in report.broken] == [
         (str(void_id_for(entry)), "its only event was removed after checkpoint 1")]
+
+
+def test_checkpoints_deleted_from_the_store_are_found_against_a_published_copy(
+        wiring, clock, tmp_path):
+    a_case_with_five_events(wiring, clock)
+    first = tmp_path / "first.json"
+    runner.invoke(app, ["audit", "checkpoint", "--publish", str(first)])
+    clock.advance(hours=1)
+    second = tmp_path / "second.json"
+    runner.invoke(app, ["audit", "checkpoint", "--publish", str(second)])
+
+    intact = runner.invoke(app, ["audit", "verify", "--against", str(first)])
+    with wiring.engine.begin() as db:
+        db.execute(checkpoints.delete().where(checkpoints.c.seq == 2))
+    # With checkpoint 2 gone, checkpoint 1 is the latest, but it no longer has its heads...
+    alone = runner.invoke(app, ["audit", "verify"])
+    # ... and the copy of checkpoint 2 kept elsewhere names what happened.
+    found = runner.invoke(app, ["audit", "verify", "--against", str(second)])
+    unreadable = tmp_path / "garbage.json"
+    unreadable.write_text("[]")
+
+    assert intact.exit_code == 0, intact.output
+    assert alone.exit_code == 1
+    assert ("CHECKPOINT 1: checkpoint 1 has no list of chain heads; only the latest checkpoint "
+            "keeps one (was a later checkpoint deleted?)") in alone.output
+    assert found.exit_code == 1
+    assert ("PUBLISHED: published checkpoint 2 is missing from the store (checkpoints were "
+            "deleted)") in found.output
+    assert runner.invoke(app, ["audit", "verify", "--against", str(unreadable)]).exit_code == 2

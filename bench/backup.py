@@ -74,12 +74,14 @@ def main() -> None:
             size = sum(p.stat().st_size for p in dest.iterdir()) / 1e6
             rows.append((f"backup {backend}", f"{took:,.1f}", f"{events / took:,.0f}",
                          f"{size:,.0f} MB"))
+            print(f"  {rows[-1][0]}: {took:,.1f} s", flush=True)
             targets = ["sqlite", "postgres"] if args.backend == "both" else [backend]
             for target in targets:
                 with fresh_store(target, f"backup_into_{target}") as into:
                     took = complaints_cli(into, "restore", str(dest))
                 rows.append((f"restore {backend} -> {target}", f"{took:,.1f}",
                              f"{events / took:,.0f}", ""))
+                print(f"  {rows[-1][0]}: {took:,.1f} s", flush=True)
     print(f"\n{args.complaints:,} complaints")
     print(table(("step", "seconds", "events/s", "backup size"), rows))
 

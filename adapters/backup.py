@@ -161,14 +161,20 @@ def _postgres_snapshot(settings: Any, folder: Path) -> Iterator[Connection]:
         engine.dispose()
 
 
+def check_destination(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise BackupError(f"{folder} is a file; a backup goes into a new folder")
+    if folder.exists() and any(folder.iterdir()):
+        raise BackupError(f"{folder} is not empty; a backup goes into a new folder")
+
+
 def back_up(settings: Any, events_table: str, folder: Path, *, keys_backed_up_at: str,
             progress: Callable[[int], None] | None = None) -> Manifest:
     """Write a consistent snapshot of the store, and its manifest, into an empty folder."""
     if not keys_backed_up_at.strip():
         raise BackupError("say where the keys are backed up (--keys-backed-up-at): without "
                           "them the backup cannot be read or verified")
-    if folder.exists() and any(folder.iterdir()):
-        raise BackupError(f"{folder} is not empty; a backup goes into a new folder")
+    check_destination(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if settings.is_postgres:
         with _postgres_snapshot(settings, folder) as db:

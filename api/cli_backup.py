@@ -15,6 +15,7 @@ from adapters.backup import (
     back_up,
     backed_up_checkpoint,
     backed_up_events,
+    check_destination,
     read_manifest,
     restore_rows,
     store_is_empty,
@@ -45,6 +46,11 @@ def backup(
     if not keys_backed_up_at.strip():
         typer.echo("REFUSED: say where the keys are backed up (--keys-backed-up-at)")
         raise typer.Exit(2)
+    try:
+        check_destination(dest)
+    except BackupError as refused:
+        typer.echo(f"REFUSED: {refused}")
+        raise typer.Exit(1) from None
     wiring = wire(Settings())
     try:
         table = wiring.desk.recorder.events_table_name

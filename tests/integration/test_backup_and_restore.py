@@ -141,9 +141,15 @@ def test_backup_refuses_to_run_without_saying_where_the_keys_are(source, tmp_pat
     missing = cli(url, monkeypatch, "backup", str(tmp_path / "b1"))
     blank = cli(url, monkeypatch, "backup", str(tmp_path / "b2"), "--keys-backed-up-at", " ")
 
+    (tmp_path / "b3").write_text("a file")
+    onto_a_file = cli(url, monkeypatch, "backup", str(tmp_path / "b3"), "--keys-backed-up-at",
+                      KEYS_AT)
+
     assert missing.exit_code == 2 and "--keys-backed-up-at" in missing.output
     assert blank.exit_code == 2 and "where the keys are backed up" in blank.output
     assert not (tmp_path / "b1").exists() and not (tmp_path / "b2").exists()
+    assert onto_a_file.exit_code == 1 and "is a file" in onto_a_file.output
+    assert source.auditor.checkpoints.latest() is None  # nothing was signed either
 
 
 def test_restore_refuses_a_store_that_is_not_empty(source, tmp_path, monkeypatch):

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     cipher_key: str | None = Field(default=None, repr=False)
+    # HMAC key of the keyed hash chain (base64 of 32 bytes), kept apart from the database.
+    chain_key: str | None = Field(default=None, repr=False)
+    # Ed25519 private key that signs checkpoints (base64 of its 32 raw bytes).
+    signing_key: str | None = Field(default=None, repr=False)
     secret_key: str | None = Field(default=None, repr=False)
     # Minutes a bearer token stays valid; a changed role or password counts from the next one.
     token_minutes: int = Field(default=60, ge=1, le=24 * 60)

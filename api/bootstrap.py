@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import Engine
 
@@ -12,7 +13,9 @@ from adapters.accounts import Accounts
 from adapters.calendar_cn import ChinaCalendar
 from adapters.credit_rules_file import load_credit_rules
 from adapters.database import ensure_postgres_schema, make_engine
-from adapters.keys import with_cipher_key
+from adapters.checkpoint_table import CheckpointTable
+from adapters.event_table import stored_events_by_complaint
+from adapters.keys import chain_key_bytes, signing_key_of, with_audit_keys, with_cipher_key
 from adapters.offices_file import load_offices
 from adapters.projections import Projections, View
 from adapters.settings import Settings
@@ -20,6 +23,7 @@ from adapters.views.complaint_list import ComplaintListView
 from adapters.views.credit_ledger import CreditLedgerView
 from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import TimelinessView
+from application.checkpoints import Auditor
 from application.credit import Credit
 from application.desk import ComplaintDesk, utc_now
 from application.statistics import Disclosure
@@ -39,6 +43,18 @@ class Wiring:
     statistics: StatisticsView
     credit: Credit
     disclosure: Disclosure
+
+    @cached_property
+    def auditor(self) -> Auditor:
+        """Chain checks against the latest signed checkpoint, and new checkpoints."""
+        table = self.desk.recorder.events_table_name
+        return Auditor(
+            mapper=self.desk.mapper, chain_key=self.desk.chain_key,
+            signing_key=signing_key_of(self.settings.signing_key or ""),
+            checkpoints=CheckpointTable(self.engine),
+            stored_events=lambda: stored_events_by_complaint(self.engine, table),
+            events_of=lambda chain_id: self.desk.recorder.select_events(chain_id),
+            clock=self.desk.clock)
 
     def close(self) -> None:
         self.projections.stop()
@@ -61,13 +77,15 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,
          follow: bool = False) -> Wiring:
     """Open the store named by the settings; `follow` keeps views current in a thread."""
-    settings = with_cipher_key(settings or Settings())
+    settings = with_audit_keys(with_cipher_key(settings or Settings()))
     ensure_postgres_schema(settings)
     calendar = ChinaCalendar(settings.calendar_overrides)
     desk = ComplaintDesk(settings.to_eventsourcing_env(), clock=clock, tz=settings.tz,
                          timekeeper=Timekeeper(calendar, settings.tz),
-                         offices=load_offices(settings.offices))
+                         offices=load_offices(settings.offices),
+                         chain_key=chain_key_bytes(settings.chain_key or ""))
     engine = make_engine(settings)
+    CheckpointTable(engine).setup()
     views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)
     projections.setup()

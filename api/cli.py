@@ -15,6 +15,7 @@ from adapters.demo_data import DemoFactory, record_demo
 from adapters.settings import Settings
 from api.bootstrap import Wiring, wire
 from api.cli_audit import audit_app
+from api.cli_backup import backup, restore
 from api.cli_serve import serve
 from api.cli_users import users_app
 
@@ -26,6 +27,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="user")
 app.command("serve")(serve)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 console = Console()
 

@@ -14,8 +14,11 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEven
 from eventsourcing.utils import EnvType, get_topic
 
 from application.audit import (
+    CHAIN_VERSION_FIELD,
     HASH_FIELD,
+    KEYED,
     SEED,
+    UNKEYED,
     ChainChecker,
     ChainReport,
     StoreReport,
@@ -55,12 +58,15 @@ class ComplaintDesk(Application[UUID]):
         tz: tzinfo = ZoneInfo("Asia/Shanghai"),
         timekeeper: Timekeeper | None = None,
         offices: Offices | None = None,
+        chain_key: bytes | None = None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
         self.tz = tz
         self.timekeeper = timekeeper
         self.offices = offices if offices is not None else Offices(())
+        # Without a chain key new events are linked as before the key existed (chain 1).
+        self.chain_key = chain_key
         self._after_save: list[Callable[[int], None]] = []
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -245,7 +251,7 @@ class ComplaintDesk(Application[UUID]):
 
     def verify(self, complaint_id: UUID) -> ChainReport:
         """Recompute one complaint's hash chain from what is stored."""
-        checker = ChainChecker(self.mapper, str(complaint_id))
+        checker = ChainChecker(self.mapper, str(complaint_id), key=self.chain_key)
         for stored in self.recorder.select_events(complaint_id):
             checker.feed(stored)
         if checker.events == 0:
@@ -255,7 +261,7 @@ class ComplaintDesk(Application[UUID]):
     def verify_store(self, stored: Iterable[tuple[str, StoredEvent]],
                      progress: Callable[[int], None] | None = None) -> StoreReport:
         """Recompute every chain, from a stream of stored events grouped by complaint."""
-        return verify_grouped(self.mapper, stored, progress)
+        return verify_grouped(self.mapper, stored, progress, key=self.chain_key)
 
     def history(self, complaint_id: UUID) -> list[HistoryItem]:
         items = [HistoryItem.of(e) for e in self.events.get(complaint_id)]
@@ -303,11 +309,15 @@ class ComplaintDesk(Application[UUID]):
         """Collect the pending events, each stamped with its link in the hash chain."""
         previous = complaint.__dict__.get("_chain_head") or SEED
         events = complaint.collect_events()
+        chain_version = KEYED if self.chain_key else UNKEYED
         for event in events:
+            if chain_version != UNKEYED:
+                # Stored with the event and covered by its hash: how to check this link.
+                object.__setattr__(event, CHAIN_VERSION_FIELD, chain_version)
             previous = chain_hash(
                 self.mapper, previous, originator_id=event.originator_id,
                 version=event.originator_version, topic=get_topic(type(event)),
-                state=stored_state_of(event),
+                state=stored_state_of(event), key=self.chain_key,
             )
             # Events are frozen; the hash is a stored attribute that replay ignores.
             object.__setattr__(event, HASH_FIELD, previous)

@@ -107,7 +107,7 @@ class ComplaintDetails:
 
 
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "at",
-             "hash"}
+             "hash", "chain_version"}
 
 
 @dataclass(frozen=True)

@@ -41,19 +41,31 @@ def settings_for(url: str, *, cipher: bool = True) -> Any:
     """Settings for a benchmark store: one cipher key per run, as production would have.
 
     PostgreSQL refuses to start without a key (adapters.keys), and on SQLite a given
-    key keeps the desk from writing a key file beside the database.
+    key keeps the desk from writing a key file beside the database. The audit keys
+    (chain and checkpoint signing) are made once per run too, and put in the
+    environment so that child processes measuring the same store are handed them.
     """
     from adapters.settings import Settings
 
+    audit = _audit_keys()
     if not cipher:
-        return Settings(database_url=url, cipher_key=None)
+        return Settings(database_url=url, cipher_key=None, **audit)
     if not _CIPHER_KEY:
         from eventsourcing.cryptography import AESCipher
 
         # A child process measuring a store its parent seeded is handed the same key.
         _CIPHER_KEY.append(os.environ.get("BENCH_CIPHER_KEY")
                            or AESCipher.create_key(num_bytes=32))
-    return Settings(database_url=url, cipher_key=_CIPHER_KEY[0])
+    return Settings(database_url=url, cipher_key=_CIPHER_KEY[0], **audit)
+
+
+def _audit_keys() -> dict[str, str]:
+    from adapters.keys import new_chain_key, new_signing_key
+
+    os.environ.setdefault("BENCH_CHAIN_KEY", new_chain_key())
+    os.environ.setdefault("BENCH_SIGNING_KEY", new_signing_key())
+    return {"chain_key": os.environ["BENCH_CHAIN_KEY"],
+            "signing_key": os.environ["BENCH_SIGNING_KEY"]}
 
 
 def backends(choice: str) -> list[str]:

@@ -21,6 +21,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Every store in the tests is encrypted, as in production; a test of the generated
 # SQLite key removes this on purpose.
 os.environ.setdefault("COMPLAINTS_CIPHER_KEY", "HJ3Ub5Ux3Sqn+0oUjDPSkxmQEn2xaGd2r6vUjA6cGJc=")
+# The audit keys likewise (PostgreSQL refuses to start without them).
+os.environ.setdefault("COMPLAINTS_CHAIN_KEY", "q6dY0m0vN2x9sYk0oQpJ3bQm1Jc2mJ8nB5b0y3c7k2E=")
+os.environ.setdefault("COMPLAINTS_SIGNING_KEY", "9Jx7sQqfM6yN2l3rJ0sV4bW8eT1uY5iO7pA2dF4gH6k=")
 
 
 def _postgres_answers() -> str | None:

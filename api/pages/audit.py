@@ -88,7 +88,7 @@ def audit(request: Request, complaint_id: str, version: str | None = None,
     clocks = wiring.timeliness.of_events(desk.events.get(key, lte=past.version), as_of=when)
     return render(
         request, "audit.html", complaint_id=str(key), history=history, latest=latest,
-        past=past, when=when, clocks=clocks, report=desk.verify(key), problem=problem,
+        past=past, when=when, clocks=clocks, report=wiring.auditor.verify(key)[0], problem=problem,
         at_value=at or "", shown={item.version: shown_data(item, t, fmt) for item in history},
     )
 

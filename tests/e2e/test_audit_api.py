@@ -58,3 +58,27 @@ def test_verification_names_the_edited_complaint_and_version(api):
     assert store.json()["intact"] is False
     assert [(b["complaint_id"], b["first_bad_version"]) for b in store.json()["broken"]] == [
         (edited, 2)]
+
+
+def test_verification_checks_the_latest_signed_checkpoint_and_names_removed_events(api):
+    complaint_id = api.complaint_in("mediated")
+    before = api.http.get("/api/v1/audit/verify", headers=api.auth("sup01")).json()
+    signed = api.wiring.auditor.checkpoint()
+    wiring = api.wiring
+    stored_id = complaint_id if wiring.settings.is_postgres else UUID(complaint_id).hex
+    with wiring.engine.begin() as db:
+        db.execute(text(f"DELETE FROM {wiring.desk.recorder.events_table_name} "
+                        "WHERE originator_id = :i AND originator_version = 3"), {"i": stored_id})
+
+    store = api.http.get("/api/v1/audit/verify", headers=api.auth("sup01")).json()
+    one = api.http.get(f"/api/v1/complaints/{complaint_id}/verify", headers=api.auth("sup01"))
+
+    assert before["intact"] is True and before["checkpoint"] is None
+    assert store["checkpoint"] == {"seq": 1, "created": signed.created, "digest": signed.digest,
+                                   "valid": True, "problem": None}
+    assert store["intact"] is False
+    assert [(b["complaint_id"], b["first_bad_version"], b["problem"]) for b in store["broken"]] == [
+        (complaint_id, 3, "version 3 was removed after checkpoint 1")]
+    assert one.status_code == 200
+    assert (one.json()["intact"], one.json()["first_bad_version"]) == (False, 3)
+    assert one.json()["checkpoint"]["seq"] == 1

@@ -12,15 +12,19 @@ from adapters.accounts import Accounts
 from adapters.calendar_cn import ChinaCalendar
 from adapters.credit_rules_file import load_credit_rules
 from adapters.database import ensure_postgres_schema, make_engine
-from adapters.keys import with_cipher_key
+from adapters.data_keys import DataKeys
+from adapters.keyring import Keyring
+from adapters.keys import BLIND_INDEX, CIPHER, SEARCH_TOKENS, KeySource, with_keys
 from adapters.projections import Projections, View
 from adapters.settings import Settings
 from adapters.views.complaint_list import ComplaintListView
+from adapters.views.search_index import SearchIndex
 from adapters.views.credit_ledger import CreditLedgerView
 from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import TimelinessView
 from application.credit import Credit
 from application.desk import ComplaintDesk, utc_now
+from application.retention import Retention
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
 
@@ -38,6 +42,7 @@ class Wiring:
     statistics: StatisticsView
     credit: Credit
     disclosure: Disclosure
+    retention: Retention
 
     def close(self) -> None:
         self.projections.stop()
@@ -48,10 +53,12 @@ class Wiring:
 def build_views(engine: Engine, settings: Settings | None = None, *,
                 clock: Callable[[], datetime] = utc_now,
                 calendar: ChinaCalendar | None = None) -> list[View]:
-    settings = settings or Settings()
+    settings = with_keys(settings or Settings())
     calendar = calendar or ChinaCalendar(settings.calendar_overrides)
     keeper = Timekeeper(calendar, settings.tz)
-    return [ComplaintListView(engine), TimelinessView(engine, keeper, clock=clock),
+    index = SearchIndex(lookup_keys=KeySource.of(settings, BLIND_INDEX).current,
+                        term_keys=KeySource.of(settings, SEARCH_TOKENS).current)
+    return [ComplaintListView(engine, index), TimelinessView(engine, keeper, clock=clock),
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
             StatisticsView(engine, working_days=calendar, tz=settings.tz)]
@@ -60,12 +67,14 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,
          follow: bool = False) -> Wiring:
     """Open the store named by the settings; `follow` keeps views current in a thread."""
-    settings = with_cipher_key(settings or Settings())
+    settings = with_keys(settings or Settings())
     ensure_postgres_schema(settings)
     calendar = ChinaCalendar(settings.calendar_overrides)
-    desk = ComplaintDesk(settings.to_eventsourcing_env(), clock=clock, tz=settings.tz,
-                         timekeeper=Timekeeper(calendar, settings.tz))
     engine = make_engine(settings)
+    data_keys = DataKeys(engine, Keyring(KeySource.of(settings, CIPHER).current))
+    data_keys.setup()
+    desk = ComplaintDesk(settings.to_eventsourcing_env(), clock=clock, tz=settings.tz,
+                         timekeeper=Timekeeper(calendar, settings.tz), data_keys=data_keys)
     views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)
     projections.setup()
@@ -85,4 +94,6 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         credit_ledger=ledger, statistics=facts,
         credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules),
         disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules),
+        retention=Retention(desk, years=settings.retention_years,
+                            candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]
     )

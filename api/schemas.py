@@ -20,10 +20,12 @@ from application.views import ComplaintDetails, HistoryItem
 from domain.errors import NotPermitted
 from domain.intake import Intake
 from domain.masking import mask_name, mask_phone
+from domain.personal_data import is_erased
 from domain.vocabulary import (
     Category, Channel, Forum, Industry, NoteKind, Outcome, RejectReason, State, SuspendReason,
     TerminateReason,
 )
+from domain.vocabulary import ErasureBasis
 
 Note = Field(default="", max_length=1000)
 
@@ -205,13 +207,17 @@ class ComplaintOut(BaseModel):
         False, description="a deadline was counted across a year with no confirmed "
                            "official holiday schedule (weekends only)")
     personal_data_masked: bool = False
+    on_legal_hold: bool = Field(False, description="erasure of personal data is refused while held")
+    personal_data_erased: bool = Field(
+        False, description="the consumer's personal data and free text were erased (shown as 已删除)")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
         consumer = dict(details.consumer)
         masked = not _may_work(viewer, details)
         if masked:
-            consumer = {"name": mask_name(consumer["name"]), "phone": mask_phone(consumer["phone"])}
+            consumer = {"name": _mask(consumer["name"], mask_name),
+                        "phone": _mask(consumer["phone"], mask_phone)}
         outcome = details.outcome
         return cls(
             id=details.id, version=details.version, state=State(details.state),
@@ -233,7 +239,12 @@ class ComplaintOut(BaseModel):
             allowed_actions=list(details.allowed_actions), personal_data_masked=masked,
             acceptance_due=details.acceptance_due, mediation_due=details.mediation_due,
             deadlines_provisional=details.deadlines_provisional,
+            on_legal_hold=details.on_legal_hold, personal_data_erased=details.personal_data_erased,
         )
+
+
+def _mask(value: str, mask: Any) -> str:
+    return value if is_erased(value) else mask(value)
 
 
 def _may_work(viewer: User, details: ComplaintDetails) -> bool:
@@ -335,3 +346,19 @@ class MeOut(BaseModel):
     username: str
     role: str
     office: str | None
+
+
+# ----- retention and erasure -----------------------------------------------------------
+
+class LegalHoldIn(In):
+    reference: str = Field(min_length=1, max_length=200,
+                           description="what requires the hold: a court case, an inquiry "
+                                       "(no personal data: it outlives an erasure)")
+
+
+class EraseIn(In):
+    basis: ErasureBasis = Field(description="retention (the period ran out) or request "
+                                            "(the person asked, PIPL Art. 47)")
+    reference: str = Field(default="", max_length=200,
+                           description="the request's number or file (no personal data: "
+                                       "it outlives the erasure)")

@@ -10,7 +10,13 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    Transcoding,
+)
 from eventsourcing.utils import EnvType, get_topic
 
 from application.audit import (
@@ -29,6 +35,7 @@ from application.errors import (
     IdempotencyKeyReused,
     VersionMismatch,
 )
+from application.sealing import DataKeyStore, SealedAsBase64, Sealer, UnsealingMapper
 from application.views import ComplaintDetails, HistoryItem
 from domain.clocks import Timekeeper
 from domain.complaint import Complaint, complaint_id_for
@@ -52,7 +59,12 @@ class ComplaintDesk(Application[UUID]):
         clock: Callable[[], datetime] = utc_now,
         tz: tzinfo = ZoneInfo("Asia/Shanghai"),
         timekeeper: Timekeeper | None = None,
+        data_keys: DataKeyStore | None = None,
     ) -> None:
+        # Without a data-key store (bench baselines) personal fields are stored as they
+        # were before sealing: clear inside the encrypted event.
+        self.data_keys = data_keys
+        self.sealer = Sealer(data_keys) if data_keys is not None else None
         super().__init__(env)
         self.clock = clock
         self.tz = tz
@@ -63,6 +75,10 @@ class ComplaintDesk(Application[UUID]):
         super().register_transcodings(transcoder)
         for extra in _EXTRA_TRANSCODINGS:
             transcoder.register(extra)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = super().construct_mapper()
+        return UnsealingMapper(mapper, self.sealer) if self.sealer else mapper
 
     def after_save(self, listener: Callable[[int], None]) -> None:
         """Call `listener(last notification id)` after every committed write (views catch up)."""
@@ -151,6 +167,33 @@ class ComplaintDesk(Application[UUID]):
                             comment: str = "", expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.record_satisfaction(
             actor=actor, at=at, score=score, comment=comment))
+
+    def place_legal_hold(self, complaint_id: UUID, *, actor: Actor, reference: str,
+                         expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.place_legal_hold(
+            actor=actor, at=at, reference=reference))
+
+    def release_legal_hold(self, complaint_id: UUID, *, actor: Actor, reference: str,
+                           expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.release_legal_hold(
+            actor=actor, at=at, reference=reference))
+
+    def erase_personal_data(self, complaint_id: UUID, *, actor: Actor, basis: str,
+                            reference: str = "", expected_version: int | None = None) -> None:
+        """Record who erased and why, then destroy the complaint's data key.
+
+        The event is stored first: should the key outlive a crash in between, the
+        retention run finds the complaint erased and destroys the key then.
+        """
+        self._run(complaint_id, expected_version, lambda c, at: c.erase_personal_data(
+            actor=actor, at=at, basis=basis, reference=reference))
+        self.shred(complaint_id)
+
+    def shred(self, complaint_id: UUID) -> None:
+        """Destroy an erased complaint's data key (again: idempotent)."""
+        destroy = getattr(self.data_keys, "destroy", None)
+        if destroy is not None:
+            destroy(complaint_id)
 
     def record(self, *complaints: Complaint) -> None:
         """Store complaints whose histories were built elsewhere (imports, demo data)."""
@@ -252,6 +295,8 @@ class ComplaintDesk(Application[UUID]):
         previous = complaint.__dict__.get("_chain_head") or SEED
         events = complaint.collect_events()
         for event in events:
+            if self.sealer:
+                self.sealer.seal(event)
             previous = chain_hash(
                 self.mapper, previous, originator_id=event.originator_id,
                 version=event.originator_version, topic=get_topic(type(event)),
@@ -288,4 +333,4 @@ class _DateAsISO(Transcoding):
         return self.type.fromisoformat(data)
 
 
-_EXTRA_TRANSCODINGS: tuple[Transcoding, ...] = (_DateAsISO(),)
+_EXTRA_TRANSCODINGS: tuple[Transcoding, ...] = (_DateAsISO(), SealedAsBase64())

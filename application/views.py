@@ -45,6 +45,8 @@ class ComplaintDetails:
     acceptance_due: date | None = None  # the latest acceptance clock (a transfer restarts it)
     mediation_due: date | None = None  # None until accepted
     deadlines_provisional: bool = False  # counted across a year with no confirmed schedule
+    on_legal_hold: bool = False
+    personal_data_erased: bool = False  # names, phones, free text show as 已删除
 
     @classmethod
     def of(cls, complaint: Complaint, clocks: CaseClocks | None = None) -> ComplaintDetails:
@@ -84,6 +86,8 @@ class ComplaintDetails:
             mediation_due=mediation.due_day if mediation else None,
             deadlines_provisional=any(
                 run.provisional for run in (acceptance, mediation) if run is not None),
+            on_legal_hold=complaint.on_legal_hold,
+            personal_data_erased=complaint.personal_data_erased,
         )
 
 

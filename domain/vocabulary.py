@@ -116,3 +116,10 @@ class NoteKind(Coded):
     SESSION = "session"
     BUSINESS_RESPONSE = "business_response"
     CONSUMER_CONTACT = "consumer_contact"
+
+
+class ErasureBasis(Coded):
+    """Why a complaint's personal data was erased (PIPL Art. 47)."""
+
+    RETENTION = "retention"   # the retention period after closure ran out
+    REQUEST = "request"       # the person asked, and the law gives them the right

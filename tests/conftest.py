@@ -21,6 +21,8 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Every store in the tests is encrypted, as in production; a test of the generated
 # SQLite key removes this on purpose.
 os.environ.setdefault("COMPLAINTS_CIPHER_KEY", "HJ3Ub5Ux3Sqn+0oUjDPSkxmQEn2xaGd2r6vUjA6cGJc=")
+os.environ.setdefault("COMPLAINTS_BLIND_INDEX_KEY", "9b1FkN2b0h8C3h6kCk1wq5yQ2o8mXb3rX0q2tq8vV0U=")
+os.environ.setdefault("COMPLAINTS_SEARCH_TOKEN_KEY", "Qm5y2l9n6V3tC1pXw7sK4hR8dJ0fG2aL5eT9uY3iO6c=")
 
 
 def _postgres_answers() -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,17 +17,23 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    ColumnElement,
+    and_,
     bindparam,
     func,
+    or_,
     select,
 )
 
 from adapters.projections import Page, View, metadata
 from adapters.views.moments import stored_utc
+from adapters.views.search_index import SearchIndex, complaint_terms, consumer_lookup
 from application.listing import ComplaintSummary, ListFilter, SummaryPage
 from domain.complaint import Complaint
 from domain.identifiers import business_key, halfwidth
 from domain.masking import mask_name, mask_phone
+from domain.personal_data import ERASED, is_erased
+from domain.vocabulary import TERMINAL_STATES
 
 complaint_list = Table(
     "complaint_list",
@@ -48,6 +54,8 @@ complaint_list = Table(
     Column("amount", String(24), nullable=False),
     Column("suspended", Boolean, nullable=False),
     Column("regulation", String(32), nullable=False),
+    # The business's own words (name, platform, credit code), nothing the consumer typed:
+    # descriptions and requests are found through keyed tokens (search_index.py).
     Column("search_text", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("ix_complaint_list_state_received", "state", "received_at"),
@@ -61,8 +69,7 @@ complaint_list = Table(
 def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
     business = event.business
     searchable = " ".join(
-        filter(None, [business["name"], business.get("platform"), business.get("uscc"),
-                      event.description, event.request])
+        filter(None, [business["name"], business.get("platform"), business.get("uscc")])
     )
     return {
         "id": str(event.originator_id),
@@ -73,8 +80,8 @@ def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
         "office": event.office,
         "mediator": None,
         # Personal data is masked once, here; the full values never reach this table.
-        "consumer_name": mask_name(event.consumer["name"]),
-        "consumer_phone": mask_phone(event.consumer["phone"]),
+        "consumer_name": _masked(event.consumer["name"], mask_name),
+        "consumer_phone": _masked(event.consumer["phone"], mask_phone),
         "business_key": business_key(business["name"], business.get("uscc")),
         "business_name": business["name"],
         "category": event.category,
@@ -85,6 +92,10 @@ def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
         "search_text": halfwidth(searchable).casefold(),
         "updated_at": stored_utc(event.at),
     }
+
+
+def _masked(value: str, mask: Any) -> str:
+    return ERASED if is_erased(value) else mask(value)
 
 
 def _changes(event: Any) -> dict[str, Any]:
@@ -100,29 +111,46 @@ def _changes(event: Any) -> dict[str, Any]:
         changes["suspended"] = True
     elif kind in ("ClockResumed", "Resolved", "Terminated", "Escalated", "Withdrawn"):
         changes["suspended"] = False
+    elif kind == "PersonalDataErased":
+        changes["consumer_name"] = changes["consumer_phone"] = ERASED
     return changes
 
 
 class ComplaintListView(View):
     name = "complaint_list"
-    tables = (complaint_list,)
+    tables = (complaint_list, consumer_lookup, complaint_terms)
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, index: SearchIndex) -> None:
         self.engine = engine
+        self.index = index
 
     def apply(self, db: Connection, page: Page) -> None:
         new: dict[str, dict[str, Any]] = {}
         changed: dict[str, dict[str, Any]] = {}
+        lookups: dict[str, list[dict[str, Any]]] = {}
+        terms: dict[str, list[dict[str, Any]]] = {}
+        erased: list[dict[str, Any]] = []
         for event, _ in page:
             key = str(event.originator_id)
             if isinstance(event, Complaint.Filed):
                 new[key] = _summary_row(event)
+                lookups[key], terms[key] = self.index_rows(event)
             elif key in new:
                 new[key].update(_changes(event))
             else:
                 changed.setdefault(key, {}).update(_changes(event))
+            if type(event).__name__ == "PersonalDataErased":
+                lookups.pop(key, None)
+                terms.pop(key, None)
+                erased.append({"_id": key})
         if new:
             db.execute(complaint_list.insert(), list(new.values()))
+        for table, rows in ((consumer_lookup, lookups), (complaint_terms, terms)):
+            flat = [row for per_complaint in rows.values() for row in per_complaint]
+            if flat:
+                db.execute(table.insert(), flat)
+            if erased:
+                db.execute(table.delete().where(table.c.complaint_id == bindparam("_id")), erased)
         # executemany needs one statement per shape of change; a page has only a few shapes.
         by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for key, values in changed.items():
@@ -134,6 +162,11 @@ class ComplaintListView(View):
                 .values({name: bindparam(name) for name in shape})
             )
             db.execute(statement, rows)
+
+    def index_rows(self, event: Complaint.Filed) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        key = str(event.originator_id)
+        return (self.index.lookup_rows(key, event.consumer),
+                self.index.term_rows(key, (event.description, event.request)))
 
     # ----- queries ----------------------------------------------------------
 
@@ -154,8 +187,7 @@ class ComplaintListView(View):
                 | c.business_name.contains(criteria.business.strip(), autoescape=True)
             )
         if criteria.q:
-            for word in halfwidth(criteria.q).casefold().split():
-                conditions.append(c.search_text.contains(word, autoescape=True))
+            conditions.append(or_(*self._exact_matches(criteria.q), self._all_words(criteria.q)))
         per_page = max(1, min(criteria.per_page, 200))
         page = max(1, criteria.page)
         with self.engine.connect() as db:
@@ -167,6 +199,38 @@ class ComplaintListView(View):
             ).mappings().all()
         return SummaryPage(items=[_summary_of(r) for r in rows], total=int(total or 0),
                            page=page, per_page=per_page)
+
+    def _exact_matches(self, q: str) -> list[ColumnElement[bool]]:
+        """Whole identifiers: the consumer's full phone, name or ID number, by blind index."""
+        tokens = self.index.lookup_tokens(q)
+        if not tokens:
+            return []
+        return [complaint_list.c.id.in_(
+            select(consumer_lookup.c.complaint_id).where(consumer_lookup.c.token.in_(tokens)))]
+
+    def _all_words(self, q: str) -> ColumnElement[bool]:
+        """Every word found: in the business's words, or as all its pairs in the texts."""
+        words = halfwidth(q).casefold().split()
+        tokens = {word: self.index.word_tokens(word) for word in words}
+        conditions = []
+        for word in words:
+            in_texts = [
+                complaint_list.c.id.in_(select(complaint_terms.c.complaint_id)
+                                        .where(complaint_terms.c.token.in_(pair)))
+                for per_word in tokens[word] for pair in per_word
+            ]
+            in_business = complaint_list.c.search_text.contains(word, autoescape=True)
+            conditions.append(or_(in_business, and_(*in_texts)) if in_texts else in_business)
+        return and_(*conditions)
+
+    def closed_received_before(self, moment: datetime) -> list[str]:
+        """Closed complaints received before the moment: those a retention run examines."""
+        c = complaint_list.c
+        closed = [s.value for s in TERMINAL_STATES]
+        with self.engine.connect() as db:
+            return list(db.scalars(
+                select(c.id).where(c.state.in_(closed), c.received_at < stored_utc(moment))
+                .order_by(c.received_at, c.id)))
 
     def count_by_state(self) -> dict[str, int]:
         c = complaint_list.c

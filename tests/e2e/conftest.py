@@ -71,6 +71,7 @@ STEPS["terminated"] = [*STEPS["mediated"], ("terminate", "med01", {
     "reason": "business_refused", "note": "商家拒绝调解"})]
 STEPS["escalated"] = [*STEPS["mediated"], ("escalate", "med01", {
     "forum": "court", "reason": "涉嫌欺诈"})]
+STEPS["held"] = [*STEPS["resolved"], ("legal-hold", "sup01", {"reference": "监管调查"})]
 
 
 @dataclass

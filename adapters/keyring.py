@@ -60,7 +60,9 @@ class Keyring:
             self._value = value
 
     def encrypt(self, plaintext: bytes, associated: bytes | None = None) -> bytes:
-        self._refresh()
+        # Always under the newest key there is: what is written now must outlive the
+        # older keys, which a rotation may drop right after it finishes.
+        self._refresh(now=True)
         # Laid out as eventsourcing's AESCipher lays it out (nonce, tag, body), so
         # every event stored before the keyring still decrypts.
         nonce = os.urandom(NONCE)

@@ -101,23 +101,28 @@ def with_key(settings: Settings, kind: KeyKind) -> Settings:
 
 class KeySource:
     """The current keys of one kind: fixed from the environment, or re-read from the
-    key file when it changes (checked at most once a second), so processes pick up a
-    rotation without a restart."""
+    key file when it changes, so processes pick up a rotation without a restart.
 
-    def __init__(self, value: str, path: Path | None = None, *,
+    The file's stamp is looked at no more often than `interval` seconds unless the
+    caller asks `now` (before encrypting, and when a ciphertext opens under no key).
+    """
+
+    def __init__(self, value: str, path: Path | None = None, *, interval: float = 1.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.value = value
         self.path = path
+        self.interval = interval
         self.clock = clock
         self._checked = clock()
         self._stamp = _stamp(path)
 
     @classmethod
-    def of(cls, settings: Settings, kind: KeyKind) -> KeySource:
-        return cls(getattr(settings, kind.setting) or "", settings.key_files.get(kind.setting))
+    def of(cls, settings: Settings, kind: KeyKind, *, interval: float = 1.0) -> KeySource:
+        return cls(getattr(settings, kind.setting) or "", settings.key_files.get(kind.setting),
+                   interval=interval)
 
     def current(self, *, now: bool = False) -> str:
-        if self.path is not None and (now or self.clock() - self._checked >= 1.0):
+        if self.path is not None and (now or self.clock() - self._checked >= self.interval):
             self._checked = self.clock()
             stamp = _stamp(self.path)
             if stamp != self._stamp:

@@ -56,8 +56,9 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
     settings = with_keys(settings or Settings())
     calendar = calendar or ChinaCalendar(settings.calendar_overrides)
     keeper = Timekeeper(calendar, settings.tz)
-    index = SearchIndex(lookup_keys=KeySource.of(settings, BLIND_INDEX).current,
-                        term_keys=KeySource.of(settings, SEARCH_TOKENS).current)
+    # Checked on every use: a search costs far more than a look at the key file.
+    index = SearchIndex(lookup_keys=KeySource.of(settings, BLIND_INDEX, interval=0).current,
+                        term_keys=KeySource.of(settings, SEARCH_TOKENS, interval=0).current)
     return [ComplaintListView(engine, index), TimelinessView(engine, keeper, clock=clock),
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),

@@ -73,6 +73,10 @@ def keys_rotate(
                     applied=lambda: wiring.projections.positions()[wiring.complaint_list.name],
                     progress=lambda n: progress.advance(task, n))
                 summary = f"re-keyed the index rows of {done} complaints"
+        if drop_old and kind is CIPHER and events:
+            # Once more: a process that wrote just before it saw the new key is caught here.
+            wiring.desk.data_keys.rewrap()  # type: ignore[union-attr]
+            reencrypt_events(wiring.desk, wiring.engine, keyring)
         dropped = (drop_old and (kind is not CIPHER or events)
                    and drop_older_keys(wiring.settings, kind))
     finally:

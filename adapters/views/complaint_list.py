@@ -20,6 +20,7 @@ from sqlalchemy import (
     ColumnElement,
     and_,
     bindparam,
+    false,
     func,
     or_,
     select,
@@ -54,8 +55,8 @@ complaint_list = Table(
     Column("amount", String(24), nullable=False),
     Column("suspended", Boolean, nullable=False),
     Column("regulation", String(32), nullable=False),
-    # The business's own words (name, platform, credit code), nothing the consumer typed:
-    # descriptions and requests are found through keyed tokens (search_index.py).
+    # Empty: stores made before the keyed search tokens (search_index.py) have this
+    # column, and held descriptions in it in clear; nothing is written here any more.
     Column("search_text", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("ix_complaint_list_state_received", "state", "received_at"),
@@ -68,9 +69,6 @@ complaint_list = Table(
 
 def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
     business = event.business
-    searchable = " ".join(
-        filter(None, [business["name"], business.get("platform"), business.get("uscc")])
-    )
     return {
         "id": str(event.originator_id),
         "version": event.originator_version,
@@ -89,7 +87,7 @@ def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
         "amount": str(event.amount),
         "suspended": False,
         "regulation": event.regulation,
-        "search_text": halfwidth(searchable).casefold(),
+        "search_text": "",
         "updated_at": stored_utc(event.at),
     }
 
@@ -165,8 +163,10 @@ class ComplaintListView(View):
 
     def index_rows(self, event: Complaint.Filed) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         key = str(event.originator_id)
+        business = event.business
         return (self.index.lookup_rows(key, event.consumer),
-                self.index.term_rows(key, (event.description, event.request)))
+                self.index.term_rows(key, (event.description, event.request, business["name"],
+                                           business.get("platform"))))
 
     # ----- queries ----------------------------------------------------------
 
@@ -201,27 +201,29 @@ class ComplaintListView(View):
                            page=page, per_page=per_page)
 
     def _exact_matches(self, q: str) -> list[ColumnElement[bool]]:
-        """Whole identifiers: the consumer's full phone, name or ID number, by blind index."""
+        """Whole identifiers, each one indexed lookup: the consumer's full phone, name or
+        ID number (blind index), the business's credit code."""
+        matches = [complaint_list.c.business_key == halfwidth(q).strip().upper()]
         tokens = self.index.lookup_tokens(q)
-        if not tokens:
-            return []
-        return [complaint_list.c.id.in_(
-            select(consumer_lookup.c.complaint_id).where(consumer_lookup.c.token.in_(tokens)))]
+        if tokens:
+            matches.append(complaint_list.c.id.in_(
+                select(consumer_lookup.c.complaint_id).where(consumer_lookup.c.token.in_(tokens))))
+        return matches
 
     def _all_words(self, q: str) -> ColumnElement[bool]:
-        """Every word found: in the business's words, or as all its pairs in the texts."""
-        words = halfwidth(q).casefold().split()
-        tokens = {word: self.index.word_tokens(word) for word in words}
+        """Every word found as all its character pairs in the description, the request or
+        the business's name and platform (keyed tokens)."""
         conditions = []
-        for word in words:
-            in_texts = [
-                complaint_list.c.id.in_(select(complaint_terms.c.complaint_id)
-                                        .where(complaint_terms.c.token.in_(pair)))
-                for per_word in tokens[word] for pair in per_word
-            ]
-            in_business = complaint_list.c.search_text.contains(word, autoescape=True)
-            conditions.append(or_(in_business, and_(*in_texts)) if in_texts else in_business)
-        return and_(*conditions)
+        for pairs in self.index.word_tokens(q):
+            tokens = [token for per_pair in pairs for token in per_pair]
+            # A complaint's rows are all under one key, so holding every pair means
+            # as many rows as the word has pairs.
+            conditions.append(complaint_list.c.id.in_(
+                select(complaint_terms.c.complaint_id)
+                .where(complaint_terms.c.token.in_(tokens))
+                .group_by(complaint_terms.c.complaint_id)
+                .having(func.count() >= len(pairs))))
+        return and_(*conditions) if conditions else false()
 
     def closed_received_before(self, moment: datetime) -> list[str]:
         """Closed complaints received before the moment: those a retention run examines."""

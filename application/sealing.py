@@ -44,8 +44,8 @@ class SealedAsBase64(Transcoding):
 
 
 class DataKeyStore(Protocol):
-    def key_for(self, complaint_id: UUID) -> bytes:
-        """The complaint's data key, made on first use."""
+    def key_for(self, complaint_id: UUID, *, first: bool = False) -> bytes:
+        """The complaint's data key, made on first use (`first`: its first event)."""
 
     def find(self, complaint_id: UUID) -> bytes | None:
         """The complaint's data key, or None once it has been destroyed."""
@@ -64,7 +64,7 @@ class Sealer:
         if not fields:
             return
         complaint_id = event.originator_id
-        aes = AESGCM(self.keys.key_for(complaint_id))
+        aes = AESGCM(self.keys.key_for(complaint_id, first=event.originator_version == 1))
         associated = str(complaint_id).encode()
         for field in fields:
             # A new value, never the same object: the aggregate keeps its clear copy.

@@ -89,6 +89,7 @@ VOCABULARY_SECTIONS = {
     "Industry": "industry", "RejectReason": "reject_reason",
     "TerminateReason": "terminate_reason", "SuspendReason": "suspend_reason",
     "Forum": "forum", "Outcome": "outcome", "NoteKind": "note_kind",
+    "ErasureBasis": "erasure_basis",
 }
 CHECKED_SECTIONS = frozenset({*VOCABULARY_SECTIONS.values(), "command", "clock", "event",
                               "regulation", "grade"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.conftest import a_filing
+from api.pages.i18n import CATALOGS
 from tests.e2e.test_pages import Browser
 
 WANG = {"name": "王小明", "phone": "13912345678", "id_number": "11010519491231002X"}
@@ -76,3 +77,24 @@ def test_erasure_is_refused_while_open_or_held_and_bad_input_records_nothing(api
         assert api.view(complaint_id)["version"] == version
         assert api.view(complaint_id)["consumer"]["name"] == a_filing()["consumer"]["name"]
     assert api.view(held)["on_legal_hold"] is True
+
+
+def test_the_case_and_audit_pages_of_an_erased_case_read_erased(api):
+    CATALOGS.strict = True  # a label missing from a catalog fails the page
+    try:
+        complaint_id = api.complaint_in("resolved")
+        api.command(complaint_id, "legal-hold", "sup01", {"reference": "监管调查"})
+        api.command(complaint_id, "legal-hold/release", "sup01", {"reference": "调查结束"})
+        api.command(complaint_id, "erase", "sup01", {"basis": "request", "reference": "申请-42"})
+        browser = Browser(api.http).sign_in("sup01")
+
+        case = browser.get(f"/cases/{complaint_id}")
+        audit = browser.get(f"/cases/{complaint_id}/audit")
+    finally:
+        CATALOGS.strict = False
+
+    assert case.status_code == 200 and audit.status_code == 200
+    assert "已删除" in case.text and "张三丰" not in case.text
+    for label in ("删除个人信息", "本人依法申请", "设置法律保留", "解除法律保留"):
+        assert label in audit.text
+    assert "张三丰" not in audit.text and "13812345678" not in audit.text

@@ -68,7 +68,7 @@ class DataKeys:
         """The complaint's key, made when missing; `first`: its first event, so no
         key is expected and the look-up is skipped (a retried filing finds its key
         through the conflict)."""
-        key = None if first else self.find(complaint_id)
+        key = self._cached(complaint_id) if first else self.find(complaint_id)
         if key is not None:
             return key
         key = os.urandom(KEY_BYTES)
@@ -84,6 +84,20 @@ class DataKeys:
             return found
         self._remember(complaint_id, key)
         return key
+
+    def make_many(self, complaint_ids: list[UUID]) -> None:
+        """New complaints' keys in one transaction (imports, demo data: many at once)."""
+        made = {str(i): os.urandom(KEY_BYTES) for i in complaint_ids}
+        now = datetime.now(UTC).replace(tzinfo=None)
+        rows = [{"complaint_id": i, "created_at": now,
+                 "wrapped": self.keyring.encrypt(key, _associated(i))} for i, key in made.items()]
+        try:
+            with self.engine.begin() as db:
+                db.execute(data_keys.insert(), rows)
+        except IntegrityError:  # one exists already: each on its own, as key_for does
+            return
+        for complaint_id, key in made.items():
+            self._remember(complaint_id, key)
 
     def find(self, complaint_id: UUID) -> bytes | None:
         name = str(complaint_id)
@@ -108,8 +122,8 @@ class DataKeys:
         with self.engine.begin() as db:
             if sqlite:
                 db.exec_driver_sql("PRAGMA secure_delete=ON")
-            db.execute(statement)
-        if sqlite:
+            deleted = db.execute(statement).rowcount
+        if sqlite and deleted:
             with self.engine.connect() as db:
                 db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         self._remember(complaint_id, None)
@@ -155,6 +169,11 @@ class DataKeys:
             return int(db.scalar(select(func.count()).select_from(data_keys)) or 0)
 
     # ----- cache ----------------------------------------------------------------
+
+    def _cached(self, complaint_id: UUID) -> bytes | None:
+        with self._lock:
+            cached = self._cache.get(str(complaint_id))
+        return cached[0] if cached and cached[1] > self.clock() else None
 
     def _remember(self, complaint_id: UUID | str, key: bytes | None) -> None:
         with self._lock:

@@ -279,6 +279,9 @@ class ComplaintDesk(Application[UUID]):
         self._save(complaint)
 
     def _save(self, *complaints: Complaint) -> None:
+        if self.sealer:
+            self.sealer.prepare([c.id for c in complaints
+                                 if c.pending_events and c.pending_events[0].originator_version == 1])
         pending = [event for complaint in complaints for event in self._chained(complaint)]
         try:
             recordings = self.save(*pending)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 from sqlalchemy import select, text
 
@@ -156,3 +158,20 @@ def test_histories_stored_before_data_keys_keep_loading_and_can_be_erased(wiring
     now = wiring.desk.get_complaint(complaint_id)
     assert (now.consumer["name"], now.description) == (ERASED, ERASED)
     assert wiring.desk.verify(complaint_id).intact
+
+
+def test_complaints_recorded_together_each_get_a_key_of_their_own(wiring, clock):
+    from domain.complaint import Complaint
+
+    batch = [Complaint.file(an_intake(clock(), consumer={**CONSUMER, "phone": f"1390000000{i}"}),
+                            actor=operator, at=clock(), tz=wiring.desk.tz) for i in range(3)]
+    wiring.desk.record(*batch)
+    wiring.desk.record(Complaint.file(an_intake(clock()), actor=operator, at=clock(),
+                                      tz=wiring.desk.tz))
+
+    with wiring.engine.connect() as db:
+        wrapped = db.execute(select(data_keys.c.complaint_id, data_keys.c.wrapped)).all()
+    assert {UUID(i) for i, _ in wrapped} >= {c.id for c in batch}
+    assert len({bytes(w) for _, w in wrapped}) == len(wrapped) == 4
+    assert [wiring.desk.get_complaint(c.id).consumer["phone"] for c in batch] == [
+        "13900000000", "13900000001", "13900000002"]

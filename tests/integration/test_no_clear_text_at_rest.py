@@ -60,9 +60,17 @@ def test_no_personal_data_can_be_read_from_the_raw_database(wiring, clock):
     desk.accept(complaint_id, actor=operator)
     desk.assign(complaint_id, actor=operator, mediator="med01")
     desk.add_note(complaint_id, actor=mediator, kind="session", text=NOTE)
+    desk.resolve(complaint_id, actor=mediator, outcome="refund", amount_recovered="99",
+                 terms="商家退款给欧阳小明")
+    desk.record_satisfaction(complaint_id, actor=operator, score=2, comment="欧阳小明不满意")
+    rejected = desk.file(an_intake(clock(), consumer=PERSONAL), actor=operator)
+    desk.reject(rejected, actor=operator, reason="outside_remit", note="已电话告知欧阳小明")
+    withdrawn = desk.file(an_intake(clock(), consumer=PERSONAL), actor=operator)
+    desk.transfer(withdrawn, actor=operator, to_office="SH-JA", note="欧阳小明要求移送")
+    desk.withdraw(withdrawn, actor=operator, note="欧阳小明撤回")
     wiring.projections.catch_up()
     # The desk still finds the caller and the words, through keyed tokens.
-    assert wiring.complaint_list.search(ListFilter(q="13987654321")).total == 1
+    assert wiring.complaint_list.search(ListFilter(q="13987654321")).total == 3
     assert wiring.complaint_list.search(ListFilter(q="耳机")).total == 1
 
     dumped = raw_bytes(wiring)

@@ -119,26 +119,33 @@ def rekey_index(desk: ComplaintDesk, view: ComplaintListView, engine: Engine, *,
         notifications = desk.recorder.select_notifications(start, limit)
         if not notifications:
             return rekeyed
-        lookups: list[dict[str, Any]] = []
-        terms: list[dict[str, Any]] = []
+        lookups: dict[str, list[dict[str, Any]]] = {}
+        terms: dict[str, list[dict[str, Any]]] = {}
         ids: list[dict[str, str]] = []
         for notification in notifications:
-            if notification.topic.endswith("Complaint.Filed"):
+            topic = notification.topic
+            if topic.endswith("Complaint.Filed"):
                 event = desk.mapper.to_domain_event(notification)
                 assert isinstance(event, Complaint.Filed)
-                rows = view.index_rows(event)
-                lookups += rows[0]
-                terms += rows[1]
-                ids.append({"_id": str(event.originator_id)})
+                key = str(event.originator_id)
+                lookups[key], terms[key] = view.index_rows(event)
+                ids.append({"_id": key})
+            elif topic.endswith("PersonalDataErased"):
+                # A history stored before data keys still reads in clear: its rows go
+                # again, as the view itself removed them when it met the erasure.
+                key = str(notification.originator_id)
+                lookups.pop(key, None)
+                terms.pop(key, None)
+                ids.append({"_id": key})
         if ids:
             with engine.begin() as db:
                 for statement in delete:
                     db.execute(statement, ids)
-                if lookups:
-                    db.execute(consumer_lookup.insert(), lookups)
-                if terms:
-                    db.execute(complaint_terms.insert(), terms)
-            rekeyed += len(ids)
+                for table, rows in ((consumer_lookup, lookups), (complaint_terms, terms)):
+                    flat = [row for per_complaint in rows.values() for row in per_complaint]
+                    if flat:
+                        db.execute(table.insert(), flat)
+            rekeyed += len(lookups)
         if progress:
             progress(len(notifications))
         start = notifications[-1].id + 1

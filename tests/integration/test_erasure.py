@@ -175,3 +175,21 @@ def test_complaints_recorded_together_each_get_a_key_of_their_own(wiring, clock)
     assert len({bytes(w) for _, w in wrapped}) == len(wrapped) == 4
     assert [wiring.desk.get_complaint(c.id).consumer["phone"] for c in batch] == [
         "13900000000", "13900000001", "13900000002"]
+
+
+def test_a_re_keyed_index_does_not_bring_back_an_erased_caller_of_an_old_history(wiring, clock):
+    from adapters.key_rotation import rekey_index
+
+    plain = ComplaintDesk(wiring.settings.to_eventsourcing_env(), clock=clock)
+    complaint_id = plain.file(an_intake(clock(), consumer=CONSUMER), actor=operator)
+    plain.withdraw(complaint_id, actor=operator, note="消费者撤回")
+    plain.close()
+    kept = a_resolved_case(wiring, clock)
+    wiring.desk.erase_personal_data(complaint_id, actor=supervisor, basis="request")
+    wiring.projections.catch_up()
+
+    rekey_index(wiring.desk, wiring.complaint_list, wiring.engine,
+                applied=lambda: wiring.projections.positions()["complaint_list"])
+
+    found = wiring.complaint_list.search(ListFilter(q="13912345678")).items
+    assert [s.id for s in found] == [str(kept)]

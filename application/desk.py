@@ -191,9 +191,8 @@ class ComplaintDesk(Application[UUID]):
 
     def shred(self, complaint_id: UUID) -> None:
         """Destroy an erased complaint's data key (again: idempotent)."""
-        destroy = getattr(self.data_keys, "destroy", None)
-        if destroy is not None:
-            destroy(complaint_id)
+        if self.data_keys is not None:
+            self.data_keys.destroy(complaint_id)
 
     def record(self, *complaints: Complaint) -> None:
         """Store complaints whose histories were built elsewhere (imports, demo data)."""

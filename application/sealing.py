@@ -50,6 +50,9 @@ class DataKeyStore(Protocol):
     def find(self, complaint_id: UUID) -> bytes | None:
         """The complaint's data key, or None once it has been destroyed."""
 
+    def destroy(self, complaint_id: UUID) -> None:
+        """Crypto-shred: no copy of the complaint's key stays readable."""
+
 
 class Sealer:
     def __init__(self, keys: DataKeyStore) -> None:

@@ -36,6 +36,9 @@ class KeysInMemory:
     def find(self, complaint_id: UUID) -> bytes | None:
         return self.keys.get(complaint_id)
 
+    def destroy(self, complaint_id: UUID) -> None:
+        self.keys.pop(complaint_id, None)
+
 
 def a_mapper(keys: KeysInMemory) -> UnsealingMapper:
     transcoder = JSONTranscoder()
@@ -80,7 +83,7 @@ def test_destroying_the_data_key_shows_erased_and_leaves_the_hash_unchanged():
                           topic=stored.topic, state=state)
 
     before = hash_of(mapper.transcoder.decode(stored.state))
-    del keys.keys[complaint.id]
+    keys.destroy(complaint.id)
     opened = mapper.to_domain_event(stored)
 
     assert set(opened.consumer.values()) - {None} == {ERASED}

@@ -186,11 +186,11 @@ class ComplaintListView(View):
                 | (c.business_key == wanted)
                 | c.business_name.contains(criteria.business.strip(), autoescape=True)
             )
-        if criteria.q:
-            conditions.append(or_(*self._exact_matches(criteria.q), self._all_words(criteria.q)))
         per_page = max(1, min(criteria.per_page, 200))
         page = max(1, criteria.page)
         with self.engine.connect() as db:
+            if criteria.q:
+                conditions.append(self._matching(db, criteria.q, conditions))
             total = db.scalar(select(func.count()).select_from(complaint_list).where(*conditions))
             rows = db.execute(
                 select(complaint_list).where(*conditions)
@@ -199,6 +199,14 @@ class ComplaintListView(View):
             ).mappings().all()
         return SummaryPage(items=[_summary_of(r) for r in rows], total=int(total or 0),
                            page=page, per_page=per_page)
+
+    def _matching(self, db: Connection, q: str, conditions: list[Any]) -> ColumnElement[bool]:
+        """A whole identifier that matches is the answer (the caller on the line); only
+        when none does are the words looked for, which costs far more (bench.privacy)."""
+        exact = or_(*self._exact_matches(q))
+        if db.scalar(select(complaint_list.c.id).where(*conditions, exact).limit(1)) is not None:
+            return exact
+        return self._all_words(q)
 
     def _exact_matches(self, q: str) -> list[ColumnElement[bool]]:
         """Whole identifiers, each one indexed lookup: the consumer's full phone, name or

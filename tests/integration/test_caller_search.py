@@ -88,3 +88,13 @@ def test_a_rebuilt_list_finds_the_same_callers(wiring, clock):
 
     assert found(wiring, "13912345679") == [other]
     assert found(wiring, "王小明") == [wang]
+
+
+def test_a_whole_identifier_finds_the_caller_before_words_in_other_texts(wiring, clock):
+    wang, _ = callers(wiring, clock)
+    mention = wiring.desk.file(an_intake(clock(), description="王小明介绍我来投诉这家店"),
+                               actor=operator)
+    wiring.projections.catch_up()
+
+    assert found(wiring, "王小明") == [wang]
+    assert found(wiring, "小明 介绍") == [str(mention)]

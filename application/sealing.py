@@ -137,6 +137,12 @@ class UnsealingMapper(Mapper[UUID]):
                          cipher=base.cipher)
         self.sealer = sealer
 
+    def prefetch(self, stored_events: list[StoredEvent]) -> None:
+        """Load the data keys of a page of events at once, when the store can."""
+        load = getattr(self.sealer.keys, "prefetch", None)
+        if load is not None:
+            load({e.originator_id for e in stored_events})
+
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event = super().to_domain_event(stored_event)
         self.sealer.unseal(event)

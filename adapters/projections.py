@@ -116,6 +116,10 @@ class Projections:
                 )
                 if not notifications:
                     return done
+                # Personal fields are sealed per complaint: their keys come in one query.
+                prefetch = getattr(self.app.mapper, "prefetch", None)
+                if prefetch is not None:
+                    prefetch(notifications)
                 page = [(self.app.mapper.to_domain_event(n), n.id) for n in notifications]
                 # Views at the same position (the usual case) share one transaction.
                 by_position: dict[int, list[View]] = {}

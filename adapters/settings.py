@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     # Ed25519 private key that signs checkpoints (base64 of its 32 raw bytes).
     signing_key: str | None = Field(default=None, repr=False)
     secret_key: str | None = Field(default=None, repr=False)
+    # HMAC keys of the search indexes, each apart from the cipher key so a leaked index
+    # key reveals no event: exact lookups of phone, name and ID number (blind index), and
+    # the character pairs of descriptions and requests (search tokens). Each may list
+    # several keys separated by commas, newest first: rows are written under the newest,
+    # searches try every one, `complaints keys rotate` moves the rows to the newest.
+    blind_index_key: str | None = Field(default=None, repr=False)
+    search_token_key: str | None = Field(default=None, repr=False)
+    # Set when a key lives in a file beside the SQLite database (adapters/keys.py): the
+    # service re-reads the file when it changes, so a rotation needs no restart.
+    key_files: dict[str, Path] = Field(default_factory=dict, repr=False, exclude=True)
+    # Years personal data is kept after a complaint closes (PIPL Art. 19, 47);
+    # `complaints retention run` erases what is older.
+    retention_years: int = Field(default=3, ge=1, le=100)
     # Minutes a bearer token stays valid; a changed role or password counts from the next one.
     token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     timezone: str = "Asia/Shanghai"
@@ -103,6 +116,8 @@ class Settings(BaseSettings):
                 "POSTGRES_LOCK_TIMEOUT": "5",
             }
         if self.cipher_key:
-            env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+            env["CIPHER_TOPIC"] = "adapters.keyring:KeyringCipher"
             env["CIPHER_KEY"] = self.cipher_key
+            if "cipher_key" in self.key_files:
+                env["CIPHER_KEY_FILE"] = str(self.key_files["cipher_key"])
         return env

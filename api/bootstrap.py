@@ -14,18 +14,25 @@ from adapters.calendar_cn import ChinaCalendar
 from adapters.credit_rules_file import load_credit_rules
 from adapters.database import ensure_postgres_schema, make_engine
 from adapters.checkpoint_table import CheckpointTable
+from adapters.data_keys import DataKeys
 from adapters.event_table import stored_events_by_complaint
-from adapters.keys import chain_key_bytes, signing_key_of, with_audit_keys, with_cipher_key
+from adapters.keyring import Keyring
+from adapters.keys import (
+    BLIND_INDEX, CIPHER, SEARCH_TOKENS, KeySource, chain_key_bytes, signing_key_of,
+    with_audit_keys, with_keys,
+)
 from adapters.offices_file import load_offices
 from adapters.projections import Projections, View
 from adapters.settings import Settings
 from adapters.views.complaint_list import ComplaintListView
+from adapters.views.search_index import SearchIndex
 from adapters.views.credit_ledger import CreditLedgerView
 from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import TimelinessView
 from application.checkpoints import Auditor
 from application.credit import Credit
 from application.desk import ComplaintDesk, utc_now
+from application.retention import Retention
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
 
@@ -43,6 +50,7 @@ class Wiring:
     statistics: StatisticsView
     credit: Credit
     disclosure: Disclosure
+    retention: Retention
 
     @cached_property
     def auditor(self) -> Auditor:
@@ -65,10 +73,13 @@ class Wiring:
 def build_views(engine: Engine, settings: Settings | None = None, *,
                 clock: Callable[[], datetime] = utc_now,
                 calendar: ChinaCalendar | None = None) -> list[View]:
-    settings = settings or Settings()
+    settings = with_keys(settings or Settings())
     calendar = calendar or ChinaCalendar(settings.calendar_overrides)
     keeper = Timekeeper(calendar, settings.tz)
-    return [ComplaintListView(engine), TimelinessView(engine, keeper, clock=clock),
+    # Checked on every use: a search costs far more than a look at the key file.
+    index = SearchIndex(lookup_keys=KeySource.of(settings, BLIND_INDEX, interval=0).current,
+                        term_keys=KeySource.of(settings, SEARCH_TOKENS, interval=0).current)
+    return [ComplaintListView(engine, index), TimelinessView(engine, keeper, clock=clock),
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
             StatisticsView(engine, working_days=calendar, tz=settings.tz)]
@@ -77,14 +88,16 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,
          follow: bool = False) -> Wiring:
     """Open the store named by the settings; `follow` keeps views current in a thread."""
-    settings = with_audit_keys(with_cipher_key(settings or Settings()))
+    settings = with_audit_keys(with_keys(settings or Settings()))
     ensure_postgres_schema(settings)
     calendar = ChinaCalendar(settings.calendar_overrides)
+    engine = make_engine(settings)
+    data_keys = DataKeys(engine, Keyring(KeySource.of(settings, CIPHER).current))
+    data_keys.setup()
     desk = ComplaintDesk(settings.to_eventsourcing_env(), clock=clock, tz=settings.tz,
-                         timekeeper=Timekeeper(calendar, settings.tz),
+                         timekeeper=Timekeeper(calendar, settings.tz), data_keys=data_keys,
                          offices=load_offices(settings.offices),
                          chain_key=chain_key_bytes(settings.chain_key or ""))
-    engine = make_engine(settings)
     CheckpointTable(engine).setup()
     views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)
@@ -105,4 +118,6 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         credit_ledger=ledger, statistics=facts,
         credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules),
         disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules),
+        retention=Retention(desk, years=settings.retention_years,
+                            candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]
     )

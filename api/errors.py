@@ -8,6 +8,7 @@
 | `ComplaintNotFound`, unknown business or ledger entry, unknown path | 404 |
 | `CommandNotAllowed` (names state and allowed actions) | 409 |
 | `ConcurrentUpdate` (lost a race)           | 409    |
+| `ErasureRefused` (open, on legal hold, already erased) | 409 |
 | `VersionMismatch` (If-Match)               | 412    |
 | body over 1 MiB                            | 413    |
 | `InvalidValue`, schema validation (names the field) | 422 |
@@ -38,7 +39,13 @@ from application.errors import (
     IdempotencyKeyReused,
     VersionMismatch,
 )
-from domain.errors import CommandNotAllowed, DomainError, InvalidValue, NotPermitted
+from domain.errors import (
+    CommandNotAllowed,
+    DomainError,
+    ErasureRefused,
+    InvalidValue,
+    NotPermitted,
+)
 
 log = logging.getLogger("complaints.api")
 
@@ -99,6 +106,12 @@ def _not_allowed(_: Request, error: Exception) -> ProblemResponse:
     extra = {"due": due.isoformat()} if due is not None else {}
     return problem(409, str(error), slug="not-allowed-now", title="Not allowed now",
                    state=error.state, allowed=error.allowed, command=error.command, **extra)
+
+
+def _erasure_refused(_: Request, error: Exception) -> ProblemResponse:
+    assert isinstance(error, ErasureRefused)
+    return problem(409, str(error), slug="erasure-refused", title="Not allowed now",
+                   command=error.command)
 
 
 def _not_permitted(_: Request, error: Exception) -> ProblemResponse:
@@ -183,6 +196,7 @@ def install(app: FastAPI) -> None:
     handlers = {
         InvalidValue: _invalid_value,
         CommandNotAllowed: _not_allowed,
+        ErasureRefused: _erasure_refused,
         NotPermitted: _not_permitted,
         ComplaintNotFound: _not_found,
         BusinessNotFound: _not_found,

@@ -20,11 +20,13 @@ from application.views import ComplaintDetails, HistoryItem
 from domain.errors import NotPermitted
 from domain.intake import Intake
 from domain.masking import mask_name, mask_phone
+from domain.personal_data import is_erased
 from domain.vocabulary import (
     AgreementRecord, Category, Channel, Forum, Industry, MediationMode, NoteKind, NotifyChannel,
     Outcome, RecusalBy, RejectReason, SatisfactionLevel, State, SuspendReason, TerminateReason,
     WithdrawKind,
 )
+from domain.vocabulary import ErasureBasis
 
 Note = Field(default="", max_length=1000)
 
@@ -258,13 +260,17 @@ class ComplaintOut(BaseModel):
                           "while not yet recorded")
     withdraw_kind: str | None = None
     satisfaction_level: str | None = None
+    on_legal_hold: bool = Field(False, description="erasure of personal data is refused while held")
+    personal_data_erased: bool = Field(
+        False, description="the consumer's personal data and free text were erased (shown as 已删除)")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
         consumer = dict(details.consumer)
         masked = not _may_work(viewer, details)
         if masked:
-            consumer = {"name": mask_name(consumer["name"]), "phone": mask_phone(consumer["phone"])}
+            consumer = {"name": _mask(consumer["name"], mask_name),
+                        "phone": _mask(consumer["phone"], mask_phone)}
         outcome = details.outcome
         return cls(
             id=details.id, version=details.version, state=State(details.state),
@@ -291,7 +297,12 @@ class ComplaintOut(BaseModel):
             decision_notified=details.decision_notified,
             decision_notice_due=details.decision_notice_due, notice_due=details.notice_due,
             withdraw_kind=details.withdraw_kind, satisfaction_level=details.satisfaction_level,
+            on_legal_hold=details.on_legal_hold, personal_data_erased=details.personal_data_erased,
         )
+
+
+def _mask(value: str, mask: Any) -> str:
+    return value if is_erased(value) else mask(value)
 
 
 def _may_work(viewer: User, details: ComplaintDetails) -> bool:
@@ -393,3 +404,19 @@ class MeOut(BaseModel):
     username: str
     role: str
     office: str | None
+
+
+# ----- retention and erasure -----------------------------------------------------------
+
+class LegalHoldIn(In):
+    reference: str = Field(min_length=1, max_length=200,
+                           description="what requires the hold: a court case, an inquiry "
+                                       "(no personal data: it outlives an erasure)")
+
+
+class EraseIn(In):
+    basis: ErasureBasis = Field(description="retention (the period ran out) or request "
+                                            "(the person asked, PIPL Art. 47)")
+    reference: str = Field(default="", max_length=200,
+                           description="the request's number or file (no personal data: "
+                                       "it outlives the erasure)")

@@ -10,7 +10,13 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    Transcoding,
+)
 from eventsourcing.utils import EnvType, get_topic
 
 from application.audit import (
@@ -32,6 +38,7 @@ from application.errors import (
     IdempotencyKeyReused,
     VersionMismatch,
 )
+from application.sealing import DataKeyStore, SealedAsBase64, Sealer, UnsealingMapper
 from application.views import ComplaintDetails, HistoryItem
 from domain.clocks import ClockName, Timekeeper
 from domain.complaint import Complaint, complaint_id_for
@@ -59,7 +66,12 @@ class ComplaintDesk(Application[UUID]):
         timekeeper: Timekeeper | None = None,
         offices: Offices | None = None,
         chain_key: bytes | None = None,
+        data_keys: DataKeyStore | None = None,
     ) -> None:
+        # Without a data-key store (bench baselines) personal fields are stored as they
+        # were before sealing: clear inside the encrypted event.
+        self.data_keys = data_keys
+        self.sealer = Sealer(data_keys) if data_keys is not None else None
         super().__init__(env)
         self.clock = clock
         self.tz = tz
@@ -73,6 +85,10 @@ class ComplaintDesk(Application[UUID]):
         super().register_transcodings(transcoder)
         for extra in _EXTRA_TRANSCODINGS:
             transcoder.register(extra)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = super().construct_mapper()
+        return UnsealingMapper(mapper, self.sealer) if self.sealer else mapper
 
     def after_save(self, listener: Callable[[int], None]) -> None:
         """Call `listener(last notification id)` after every committed write (views catch up)."""
@@ -210,6 +226,32 @@ class ComplaintDesk(Application[UUID]):
                                         extension=run.extension)
         return status.overdue, status.due_at
 
+    def place_legal_hold(self, complaint_id: UUID, *, actor: Actor, reference: str,
+                         expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.place_legal_hold(
+            actor=actor, at=at, reference=reference))
+
+    def release_legal_hold(self, complaint_id: UUID, *, actor: Actor, reference: str,
+                           expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.release_legal_hold(
+            actor=actor, at=at, reference=reference))
+
+    def erase_personal_data(self, complaint_id: UUID, *, actor: Actor, basis: str,
+                            reference: str = "", expected_version: int | None = None) -> None:
+        """Record who erased and why, then destroy the complaint's data key.
+
+        The event is stored first: should the key outlive a crash in between, the
+        retention run finds the complaint erased and destroys the key then.
+        """
+        self._run(complaint_id, expected_version, lambda c, at: c.erase_personal_data(
+            actor=actor, at=at, basis=basis, reference=reference))
+        self.shred(complaint_id)
+
+    def shred(self, complaint_id: UUID) -> None:
+        """Destroy an erased complaint's data key (again: idempotent)."""
+        if self.data_keys is not None:
+            self.data_keys.destroy(complaint_id)
+
     def record(self, *complaints: Complaint) -> None:
         """Store complaints whose histories were built elsewhere (imports, demo data)."""
         self._save(*complaints)
@@ -294,6 +336,9 @@ class ComplaintDesk(Application[UUID]):
         self._save(complaint)
 
     def _save(self, *complaints: Complaint) -> None:
+        if self.sealer:
+            self.sealer.prepare([c.id for c in complaints
+                                 if c.pending_events and c.pending_events[0].originator_version == 1])
         pending = [event for complaint in complaints for event in self._chained(complaint)]
         try:
             recordings = self.save(*pending)
@@ -314,6 +359,8 @@ class ComplaintDesk(Application[UUID]):
             if chain_version != UNKEYED:
                 # Stored with the event and covered by its hash: how to check this link.
                 object.__setattr__(event, CHAIN_VERSION_FIELD, chain_version)
+            if self.sealer:
+                self.sealer.seal(event)
             previous = chain_hash(
                 self.mapper, previous, originator_id=event.originator_id,
                 version=event.originator_version, topic=get_topic(type(event)),
@@ -355,4 +402,4 @@ class _DateAsISO(Transcoding):
         return self.type.fromisoformat(data)
 
 
-_EXTRA_TRANSCODINGS: tuple[Transcoding, ...] = (_DateAsISO(),)
+_EXTRA_TRANSCODINGS: tuple[Transcoding, ...] = (_DateAsISO(), SealedAsBase64())

@@ -53,6 +53,8 @@ class ComplaintDetails:
     notice_due: date | None = None  # the termination notice, while it is still to be given
     withdraw_kind: str | None = None
     satisfaction_level: str | None = None
+    on_legal_hold: bool = False
+    personal_data_erased: bool = False  # names, phones, free text show as 已删除
 
     @classmethod
     def of(cls, complaint: Complaint, clocks: CaseClocks | None = None,
@@ -103,6 +105,8 @@ class ComplaintDetails:
             notice_due=notice.due_day if notice else None,
             withdraw_kind=complaint.withdraw_kind,
             satisfaction_level=complaint.satisfaction_level,
+            on_legal_hold=complaint.on_legal_hold,
+            personal_data_erased=complaint.personal_data_erased,
         )
 
 

@@ -56,7 +56,13 @@ def settings_for(url: str, *, cipher: bool = True) -> Any:
         # A child process measuring a store its parent seeded is handed the same key.
         _CIPHER_KEY.append(os.environ.get("BENCH_CIPHER_KEY")
                            or AESCipher.create_key(num_bytes=32))
-    return Settings(database_url=url, cipher_key=_CIPHER_KEY[0], **audit)
+        # The index keys, like the cipher key: one per run (PostgreSQL requires them).
+        _CIPHER_KEY.append(os.environ.get("BENCH_BLIND_INDEX_KEY")
+                           or AESCipher.create_key(num_bytes=32))
+        _CIPHER_KEY.append(os.environ.get("BENCH_SEARCH_TOKEN_KEY")
+                           or AESCipher.create_key(num_bytes=32))
+    return Settings(database_url=url, cipher_key=_CIPHER_KEY[0], blind_index_key=_CIPHER_KEY[1],
+                    search_token_key=_CIPHER_KEY[2], **audit)
 
 
 def _audit_keys() -> dict[str, str]:

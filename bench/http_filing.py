@@ -115,7 +115,10 @@ def free_port() -> int:
 
 def start(variant: str, url: str) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    env = {**os.environ, "BENCH_CIPHER_KEY": settings_for(url).cipher_key or ""}
+    settings = settings_for(url)
+    env = {**os.environ, "BENCH_CIPHER_KEY": settings.cipher_key or "",
+           "BENCH_BLIND_INDEX_KEY": settings.blind_index_key or "",
+           "BENCH_SEARCH_TOKEN_KEY": settings.search_token_key or ""}
     process = subprocess.Popen(
         [sys.executable, __file__, "--serve", variant, "--url", url, "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -17,13 +17,18 @@ from uuid import UUID, NAMESPACE_URL, uuid4, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain import lifecycle
-from domain.errors import CommandNotAllowed, InvalidValue, MediationPeriodRunning, NotPermitted
+from domain.errors import (
+    CommandNotAllowed, ErasureRefused, InvalidValue, MediationPeriodRunning, NotPermitted,
+)
 from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.offices import Offices
 from domain.permissions import Actor, check_permitted, role_may_ever
+from domain.personal_data import ERASED
 from domain.regulation import Regulation, by_id, in_force
 from domain.vocabulary import (
+    TERMINAL_STATES,
     AgreementRecord,
+    ErasureBasis,
     Forum,
     MediationMode,
     NoteKind,
@@ -623,6 +628,60 @@ class Complaint(Aggregate):
         self.state = State(state)
         self.satisfaction = score
         self.satisfaction_level = level
+
+    # ----- retention and erasure (PIPL Art. 19, 47) -------------------------------
+    # Outside the lifecycle table: they change no state of the procedure. The legal
+    # record (events, states, deadlines) stays; only the personal data goes.
+
+    on_legal_hold = False
+    personal_data_erased = False
+
+    def place_legal_hold(self, *, actor: Actor, at: datetime, reference: str) -> None:
+        check_permitted(self, "hold", actor)
+        if self.on_legal_hold:
+            raise ErasureRefused("hold", "the complaint is already on legal hold")
+        reference = bounded_text(reference, "reference", 200)
+        self._legal_hold_placed(actor=actor.as_data(), at=at, reference=reference)
+
+    @event("LegalHoldPlaced")
+    def _legal_hold_placed(self, actor: dict[str, str], at: datetime, reference: str) -> None:
+        self.on_legal_hold = True
+
+    def release_legal_hold(self, *, actor: Actor, at: datetime, reference: str) -> None:
+        check_permitted(self, "hold", actor)
+        if not self.on_legal_hold:
+            raise ErasureRefused("release-hold", "the complaint is not on legal hold")
+        reference = bounded_text(reference, "reference", 200)
+        self._legal_hold_released(actor=actor.as_data(), at=at, reference=reference)
+
+    @event("LegalHoldReleased")
+    def _legal_hold_released(self, actor: dict[str, str], at: datetime, reference: str) -> None:
+        self.on_legal_hold = False
+
+    def erase_personal_data(self, *, actor: Actor, at: datetime, basis: str,
+                            reference: str = "") -> None:
+        """Record the erasure; the application then destroys the complaint's data key."""
+        check_permitted(self, "erase", actor)
+        basis_code = code(ErasureBasis, basis, "basis")
+        if self.state not in TERMINAL_STATES:
+            raise ErasureRefused("erase", f"the complaint is still open ({self.state.value})")
+        if self.on_legal_hold:
+            raise ErasureRefused("erase", "the complaint is on legal hold")
+        if self.personal_data_erased:
+            raise ErasureRefused("erase", "its personal data is already erased")
+        reference = bounded_text(reference, "reference", 200, required=False)
+        self._personal_data_erased(actor=actor.as_data(), at=at, basis=basis_code.value,
+                                   reference=reference)
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, actor: dict[str, str], at: datetime, basis: str,
+                              reference: str) -> None:
+        self.personal_data_erased = True
+        self.consumer = {name: ERASED if value else value for name, value in self.consumer.items()}
+        self.description = ERASED
+        self.request = ERASED
+        if self.outcome:
+            self.outcome = {**self.outcome, "terms": ERASED}
 
 
 def _channel(raw: object, field: str, *, required: bool = False) -> str | None:

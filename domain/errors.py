@@ -52,3 +52,12 @@ class MediationPeriodRunning(CommandNotAllowed):
         self.command = "terminate"
         self.allowed = ["terminate"]
         self.due = due
+
+
+class ErasureRefused(DomainError):
+    """Personal data may not be erased now: the complaint is open, on legal hold, or erased."""
+
+    def __init__(self, command: str, reason: str) -> None:
+        self.command = command
+        self.reason = reason
+        super().__init__(f"'{command}' refused: {reason}")

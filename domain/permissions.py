@@ -54,6 +54,9 @@ WHO: dict[str, tuple[object, ...]] = {
     "escalate": (ASSIGNED_MEDIATOR, SUP),
     "withdraw": (OP, ASSIGNED_MEDIATOR),
     "satisfaction": (OP,),
+    # Retention: legal holds and erasure of personal data, outside the lifecycle table.
+    "hold": (SUP,),
+    "erase": (SUP,),
 }
 
 

@@ -170,3 +170,10 @@ def level_of_score(score: int) -> SatisfactionLevel:
 class RecusalBy(Coded):
     CONSUMER = "consumer"
     BUSINESS = "business"
+
+
+class ErasureBasis(Coded):
+    """Why a complaint's personal data was erased (PIPL Art. 47)."""
+
+    RETENTION = "retention"   # the retention period after closure ran out
+    REQUEST = "request"       # the person asked, and the law gives them the right

@@ -24,6 +24,8 @@ os.environ.setdefault("COMPLAINTS_CIPHER_KEY", "HJ3Ub5Ux3Sqn+0oUjDPSkxmQEn2xaGd2
 # The audit keys likewise (PostgreSQL refuses to start without them).
 os.environ.setdefault("COMPLAINTS_CHAIN_KEY", "q6dY0m0vN2x9sYk0oQpJ3bQm1Jc2mJ8nB5b0y3c7k2E=")
 os.environ.setdefault("COMPLAINTS_SIGNING_KEY", "9Jx7sQqfM6yN2l3rJ0sV4bW8eT1uY5iO7pA2dF4gH6k=")
+os.environ.setdefault("COMPLAINTS_BLIND_INDEX_KEY", "9b1FkN2b0h8C3h6kCk1wq5yQ2o8mXb3rX0q2tq8vV0U=")
+os.environ.setdefault("COMPLAINTS_SEARCH_TOKEN_KEY", "Qm5y2l9n6V3tC1pXw7sK4hR8dJ0fG2aL5eT9uY3iO6c=")
 
 
 def _postgres_answers() -> str | None:

@@ -25,7 +25,8 @@ router = APIRouter()
 # Which vocabulary labels a coded field of an event; `reason` depends on the event.
 _CODED = {"state": "state", "from_state": "state", "channel": "channel",
           "category": "category", "industry": "industry", "kind": "note_kind",
-          "outcome": "outcome", "forum": "forum", "regulation": "regulation"}
+          "outcome": "outcome", "forum": "forum", "regulation": "regulation",
+          "basis": "erasure_basis"}
 _REASONS = {"Rejected": "reject_reason", "Terminated": "terminate_reason",
             "ClockSuspended": "suspend_reason"}
 

@@ -92,6 +92,7 @@ VOCABULARY_SECTIONS = {
     "WithdrawKind": "withdraw_kind", "NotifyChannel": "notify_channel",
     "MediationMode": "mediation_mode", "AgreementRecord": "agreement_record",
     "SatisfactionLevel": "satisfaction_level", "RecusalBy": "recusal_by",
+    "ErasureBasis": "erasure_basis",
 }
 CHECKED_SECTIONS = frozenset({*VOCABULARY_SECTIONS.values(), "command", "clock", "event",
                               "regulation", "grade"})

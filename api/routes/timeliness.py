@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 from adapters.views.timeliness import TimelinessFilter, TimelinessPage
 from api import errors
@@ -35,6 +35,14 @@ class TimelinessQuery(BaseModel):
     as_of: AwareDatetime | None = Field(default=None, description="default: now")
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=50, ge=1, le=200)
+
+    @field_validator("as_of")
+    @classmethod
+    def _countable(cls, moment: datetime | None) -> datetime | None:
+        # Rates look back a window of days from here: a year-1 moment overflowed (500).
+        if moment is not None and not 1900 <= moment.year <= 9000:
+            raise ValueError("a moment between the years 1900 and 9000")
+        return moment
 
 
 @router.get("/timeliness", response_model=TimelinessPage)

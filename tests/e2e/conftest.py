@@ -78,6 +78,7 @@ STEPS["withdrawn after acceptance"] = [*STEPS["accepted"], ("withdraw", "op01", 
 # Filed at the intake centre, which dispatches complaints (Order 121 Art. 41).
 STEPS["at intake"] = []
 INTAKE_CENTRE = "SH-12315"
+STEPS["held"] = [*STEPS["resolved"], ("legal-hold", "sup01", {"reference": "监管调查"})]
 
 
 @dataclass

@@ -56,3 +56,11 @@ def test_a_bad_as_of_is_a_clear_422(api):
 
     assert response.status_code == 422
     assert response.json()["field"] == "as_of"
+
+
+def test_a_moment_too_far_back_or_ahead_is_refused_naming_as_of(api):
+    for moment in ("0001-01-01T00:01:00+00:00", "9999-12-31T23:00:00+00:00"):
+        answer = api.http.get("/api/v1/timeliness", params={"as_of": moment},
+                              headers=api.auth("sup01"))
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["field"] == "as_of"

@@ -66,8 +66,8 @@ class Crash(Exception):
 class CrashingListView(ComplaintListView):
     """Writes its rows, then dies before the page's transaction commits."""
 
-    def __init__(self, engine, crash_on_page: int) -> None:
-        super().__init__(engine)
+    def __init__(self, engine, index, crash_on_page: int) -> None:
+        super().__init__(engine, index)
         self.pages = 0
         self.crash_on_page = crash_on_page
 
@@ -81,7 +81,7 @@ class CrashingListView(ComplaintListView):
 def test_a_crash_mid_page_rolls_back_rows_and_position_together(wiring):
     seed(wiring, 120)
     crashing = Projections(wiring.desk, wiring.engine,
-                           [CrashingListView(wiring.engine, crash_on_page=3)], page_size=50)
+                           [CrashingListView(wiring.engine, wiring.complaint_list.index, crash_on_page=3)], page_size=50)
 
     with pytest.raises(Crash):
         crashing.catch_up()
@@ -102,7 +102,7 @@ def test_a_crash_mid_page_rolls_back_rows_and_position_together(wiring):
 def test_two_runners_on_one_view_apply_each_page_exactly_once(wiring, database_url):
     seed(wiring, 150)
     rivals = [
-        Projections(wiring.desk, wiring.engine, [ComplaintListView(wiring.engine)], page_size=40)
+        Projections(wiring.desk, wiring.engine, [ComplaintListView(wiring.engine, wiring.complaint_list.index)], page_size=40)
         for _ in range(3)
     ]
     errors: list[BaseException] = []

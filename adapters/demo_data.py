@@ -135,6 +135,8 @@ class DemoFactory:
         self.rng = random.Random(seed)
         self.now = now or datetime.now(UTC)
         self.tz = tz
+        # Case numbers, when the complaints are to be stored (`record_demo` sets it).
+        self.numbers: Callable[[str, datetime], str] | None = None
         # The well-known names of each industry, then a long tail of smaller shops: a
         # few businesses draw many complaints and most draw a handful, so the credit
         # views show every grade rather than a wall of D.
@@ -193,7 +195,9 @@ class DemoFactory:
             rng.uniform(2, 40) if ending in ("accepted", "mediated") else rng.uniform(20, 420))
         at = self.now - timedelta(days=age_days)
         operator = Actor(rng.choice(OPERATORS), Role.OPERATOR)
-        complaint = Complaint.file(self.intake(at, industry), actor=operator, at=at, tz=self.tz)
+        intake = self.intake(at, industry)
+        number = self.numbers(intake.office, at) if self.numbers else None
+        complaint = Complaint.file(intake, actor=operator, at=at, tz=self.tz, number=number)
 
         def later(hours: float) -> datetime:
             nonlocal at
@@ -266,6 +270,7 @@ def record_demo(desk: Any, factory: DemoFactory, n: int, *, batch: int = 100,
                 progress: Callable[[int], None] | None = None) -> None:
     """Store n demo complaints through the desk (hash chain, cipher), a batch per save."""
     pending: list[Complaint] = []
+    factory.numbers = desk.numbering()
     for complaint in factory.complaints(n):
         pending.append(complaint)
         if len(pending) == batch:

@@ -205,6 +205,7 @@ class ComplaintOut(BaseModel):
         False, description="a deadline was counted across a year with no confirmed "
                            "official holiday schedule (weekends only)")
     personal_data_masked: bool = False
+    number: str | None = Field(None, description="the case number, office-year-sequence")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
@@ -232,7 +233,7 @@ class ComplaintOut(BaseModel):
             filed_at=details.filed_at, updated_at=details.updated_at,
             allowed_actions=list(details.allowed_actions), personal_data_masked=masked,
             acceptance_due=details.acceptance_due, mediation_due=details.mediation_due,
-            deadlines_provisional=details.deadlines_provisional,
+            deadlines_provisional=details.deadlines_provisional, number=details.number,
         )
 
 
@@ -252,7 +253,7 @@ class ListQuery(In):
     business: str | None = Field(default=None, max_length=200,
                                  description="credit code, business key or part of the name")
     mediator: str | None = Field(default=None, max_length=64)
-    q: str | None = Field(default=None, max_length=200, description="words in business or text")
+    q: str | None = Field(default=None, max_length=200, description="words in business or text, or a case number exactly")
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=50, ge=1, le=200)
 
@@ -277,6 +278,7 @@ class SummaryOut(BaseModel):
     amount: str
     suspended: bool
     updated_at: datetime
+    number: str | None = None
 
     @classmethod
     def of(cls, s: ComplaintSummary) -> SummaryOut:
@@ -286,7 +288,7 @@ class SummaryOut(BaseModel):
             consumer=ConsumerMaskedOut(name=s.consumer_name, phone=s.consumer_phone),
             business=BusinessSummaryOut(name=s.business_name, key=s.business_key),
             category=s.category, industry=s.industry, amount=str(s.amount),
-            suspended=s.suspended, updated_at=s.updated_at,
+            suspended=s.suspended, updated_at=s.updated_at, number=s.number,
         )
 
 

@@ -37,6 +37,7 @@ class ComplaintSummary:
     amount: Decimal
     suspended: bool
     updated_at: datetime
+    number: str | None = None
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ class ComplaintDetails:
     filed_at: datetime
     updated_at: datetime
     allowed_actions: list[str] = field(default_factory=list)
+    number: str | None = None  # the case number read out on the phone
     acceptance_due: date | None = None  # the latest acceptance clock (a transfer restarts it)
     mediation_due: date | None = None  # None until accepted
     deadlines_provisional: bool = False  # counted across a year with no confirmed schedule
@@ -80,6 +81,7 @@ class ComplaintDetails:
             filed_at=complaint.created_on,
             updated_at=complaint.modified_on,
             allowed_actions=complaint.allowed_commands(),
+            number=complaint.number,
             acceptance_due=acceptance.due_day if acceptance else None,
             mediation_due=mediation.due_day if mediation else None,
             deadlines_provisional=any(

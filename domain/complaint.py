@@ -17,6 +17,7 @@ from uuid import UUID, NAMESPACE_URL, uuid4, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain import lifecycle
+from domain.case_numbers import legacy_number
 from domain.errors import InvalidValue, NotPermitted
 from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.permissions import Actor, check_permitted, role_may_ever
@@ -56,6 +57,7 @@ class Complaint(Aggregate):
         at: datetime,
         tz: tzinfo,
         idempotency_key: str | None = None,
+        number: str | None = None,
     ) -> Complaint:
         check_permitted(None, "file", actor)
         regulation = in_force(intake.received_at.astimezone(tz).date())
@@ -80,12 +82,14 @@ class Complaint(Aggregate):
             office=intake.office,
             regulation=regulation.id,
             external_ref=intake.external_ref,
+            number=number,
         )
 
     class Filed(Aggregate.Created):
         # v2 added `external_ref`, the case number on the national 12315 platform when a
         # complaint arrives from there. Histories stored as v1 are upcast on load.
-        class_version = 2
+        # v3 added `number`, the case number read out on the phone (domain/case_numbers.py).
+        class_version = 3
 
         actor: dict[str, str]
         at: datetime
@@ -102,10 +106,17 @@ class Complaint(Aggregate):
         office: str
         regulation: str
         external_ref: str | None
+        number: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["external_ref"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            # Filed before numbering: a number derived from what was stored, stable on every load.
+            state["number"] = legacy_number(state["office"], state["received_at"],
+                                            state["originator_id"])
 
     @event(Filed)
     def __init__(
@@ -125,9 +136,11 @@ class Complaint(Aggregate):
         office: str,
         regulation: str,
         external_ref: str | None,
+        number: str | None = None,
     ) -> None:
         self.state = State.FILED
         self.external_ref = external_ref
+        self.number = number
         self.channel = channel
         self.received_at = received_at
         self.consumer = consumer

@@ -17,7 +17,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     bindparam,
+    or_,
     func,
     select,
 )
@@ -50,11 +52,13 @@ complaint_list = Table(
     Column("regulation", String(32), nullable=False),
     Column("search_text", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("number", String(48)),
     Index("ix_complaint_list_state_received", "state", "received_at"),
     Index("ix_complaint_list_office_received", "office", "received_at"),
     Index("ix_complaint_list_business", "business_key"),
     Index("ix_complaint_list_mediator", "mediator", "state"),
     Index("ix_complaint_list_received", "received_at"),
+    Index("ix_complaint_list_number", "number"),
 )
 
 
@@ -84,6 +88,7 @@ def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
         "regulation": event.regulation,
         "search_text": halfwidth(searchable).casefold(),
         "updated_at": stored_utc(event.at),
+        "number": event.number,
     }
 
 
@@ -154,8 +159,10 @@ class ComplaintListView(View):
                 | c.business_name.contains(criteria.business.strip(), autoescape=True)
             )
         if criteria.q:
-            for word in halfwidth(criteria.q).casefold().split():
-                conditions.append(c.search_text.contains(word, autoescape=True))
+            words = [c.search_text.contains(word, autoescape=True)
+                     for word in halfwidth(criteria.q).casefold().split()]
+            # A case number read out on the phone finds its case exactly.
+            conditions.append(or_(c.number == criteria.q.strip(), and_(*words)))
         per_page = max(1, min(criteria.per_page, 200))
         page = max(1, criteria.page)
         with self.engine.connect() as db:
@@ -193,4 +200,5 @@ def _summary_of(row: Any) -> ComplaintSummary:
         amount=Decimal(row["amount"]),
         suspended=bool(row["suspended"]),
         updated_at=row["updated_at"].replace(tzinfo=UTC),
+        number=row["number"],
     )

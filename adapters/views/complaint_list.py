@@ -175,6 +175,15 @@ class ComplaintListView(View):
         return SummaryPage(items=[_summary_of(r) for r in rows], total=int(total or 0),
                            page=page, per_page=per_page)
 
+    def numbers_of(self, ids: list[str]) -> dict[str, str]:
+        """The case numbers of these complaints, for lists built from other views."""
+        c = complaint_list.c
+        if not ids:
+            return {}
+        with self.engine.connect() as db:
+            rows = db.execute(select(c.id, c.number).where(c.id.in_(ids))).all()
+        return {key: number for key, number in rows if number}
+
     def count_by_state(self) -> dict[str, int]:
         c = complaint_list.c
         with self.engine.connect() as db:

@@ -13,7 +13,7 @@ from api.bootstrap import Wiring
 from api.pages.forms import FormFields, field_errors, intake_body, parse_all
 from api.pages.rendering import page, render, see_other, translator
 from api.pages.sessions import check_csrf, require
-from application.errors import IdempotencyKeyReused
+from application.errors import ComplaintNotFound, IdempotencyKeyReused
 from domain.intake import Intake
 from domain.vocabulary import Category, Channel, Industry, Role
 
@@ -28,10 +28,20 @@ def _form(request: Request, *, values: dict[str, str], status: int = 200,
           errors: dict | None = None, filed: str | None = None,
           banner: tuple[str, str] | None = None) -> Response:
     wiring: Wiring = request.app.state.wiring
+    filed = _uuid(filed)
     return render(request, "intake.html", status=status, values=values, errors=errors or {},
-                  filed=_uuid(filed), banner=banner, channels=[c.value for c in Channel],
+                  filed=filed, filed_number=_number_of(wiring, filed), banner=banner, channels=[c.value for c in Channel],
                   categories=[c.value for c in Category], industries=[i.value for i in Industry],
                   offices=known_offices(wiring))
+
+
+def _number_of(wiring: Wiring, filed: str | None) -> str | None:
+    if filed is None:
+        return None
+    try:
+        return wiring.desk.get_complaint(uuid.UUID(filed)).number
+    except ComplaintNotFound:
+        return None
 
 
 def _uuid(raw: str | None) -> str | None:

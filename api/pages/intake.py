@@ -14,6 +14,7 @@ from api.pages.forms import FormFields, field_errors, intake_body, parse_all
 from api.pages.rendering import page, render, see_other, translator
 from api.pages.sessions import check_csrf, require
 from application.errors import ComplaintNotFound, IdempotencyKeyReused
+from domain.complaint import complaint_id_for
 from domain.intake import Intake
 from domain.vocabulary import Category, Channel, Industry, Role
 
@@ -53,11 +54,12 @@ def _uuid(raw: str | None) -> str | None:
 
 @router.get("/intake")
 @page
-def intake_form(request: Request, filed: str | None = None) -> Response:
+def intake_form(request: Request, filed: str | None = None, again: str | None = None) -> Response:
     user = require(request, Role.OPERATOR)
     values = {"channel": Channel.PHONE.value, "office": user.office or "",
               "idempotency_key": uuid.uuid4().hex}
-    return _form(request, values=values, filed=filed)
+    banner = ("error", translator(request)("intake.resubmitted")) if again and filed else None
+    return _form(request, values=values, filed=filed, banner=banner)
 
 
 @router.post("/intake")
@@ -74,14 +76,15 @@ def file_complaint(request: Request, form: FormFields) -> Response:
     if intake is None:
         return _form(request, values=values, status=422,
                      errors=field_errors(refusals, translator(request)))
-    # The key makes a double click or a resent form return the first filing.
+    # The form's one-time token makes a double click, a refresh or a form sent again
+    # after the back button return the first filing, even when a field was changed
+    # meanwhile: a filed complaint is not edited by sending its form again.
     key = (form.get("idempotency_key") or "").strip()[:200] or None
     try:
         complaint_id = desk.file(intake, actor=user.actor, idempotency_key=key)
     except IdempotencyKeyReused:
-        values["idempotency_key"] = uuid.uuid4().hex
-        return _form(request, values=values, status=409,
-                     banner=("error", translator(request)("intake.resubmitted")))
+        first = complaint_id_for(key, user.actor.username)
+        return see_other(f"/intake?filed={first}&again=1")
     # The queue is a projection: let it catch up so the case is there on the next page.
     wiring.projections.wait_until(wiring.projections.head(), timeout=2.0)
     return see_other(f"/intake?filed={complaint_id}")

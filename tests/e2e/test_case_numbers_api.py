@@ -31,3 +31,13 @@ def test_operators_filing_at_the_same_moment_get_distinct_gapless_numbers(live_a
     assert [r.status_code for r in responses] == [201] * RACERS
     assert sorted(r.json()["number"] for r in responses) == [
         f"SH-PD-2026-{n:06d}" for n in range(1, RACERS + 1)]
+
+
+def test_the_api_docs_page_and_its_assets_come_from_this_service(api):
+    page = api.http.get("/docs")
+
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower() and "https://" not in page.text
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+        assert asset in page.text
+        assert api.http.get(asset).status_code == 200

@@ -51,7 +51,8 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
     settings = settings or Settings()
     calendar = calendar or ChinaCalendar(settings.calendar_overrides)
     keeper = Timekeeper(calendar, settings.tz)
-    return [ComplaintListView(engine), TimelinessView(engine, keeper, clock=clock),
+    timeliness = TimelinessView(engine, keeper, clock=clock)
+    return [ComplaintListView(engine, overdue_ids=timeliness.overdue_ids), timeliness,
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
             StatisticsView(engine, working_days=calendar, tz=settings.tz)]

@@ -34,6 +34,7 @@ from domain.case_numbers import CaseNumber, claim_id_for, format_number
 from domain.clocks import Timekeeper
 from domain.complaint import Complaint
 from domain.intake import Intake
+from domain.list_exports import ExportFormat, ListExport
 from domain.permissions import Actor
 
 
@@ -194,6 +195,12 @@ class ComplaintDesk(Application[UUID]):
             return format_number(office, year, issued[(office, year)])
 
         return next_number
+
+    def record_export(self, *, actor: Actor, format: ExportFormat, filters: dict[str, Any],
+                      count: int, personal_data: bool) -> None:
+        """Record that someone took the case list out of the desk (the audit trail)."""
+        self._save(ListExport.record(actor=actor, at=self.clock(), format=format,  # type: ignore[arg-type]
+                                     filters=filters, count=count, personal_data=personal_data))
 
     def void_credit_entry(self, entry_id: UUID, *, actor: Actor, reason: str) -> None:
         """Credit repair: record that a supervisor voided one ledger entry, and why.

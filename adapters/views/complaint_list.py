@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 from decimal import Decimal
 from typing import Any
@@ -16,9 +17,12 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Numeric,
+    Select,
     Text,
     and_,
     bindparam,
+    cast,
     or_,
     func,
     select,
@@ -26,7 +30,7 @@ from sqlalchemy import (
 
 from adapters.projections import Page, View, metadata
 from adapters.views.moments import stored_utc
-from application.listing import ComplaintSummary, ListFilter, SummaryPage
+from application.listing import SORTS, ComplaintSummary, ListFilter, SummaryPage
 from domain.complaint import Complaint
 from domain.identifiers import business_key, halfwidth
 from domain.masking import mask_name, mask_phone
@@ -112,8 +116,12 @@ class ComplaintListView(View):
     name = "complaint_list"
     tables = (complaint_list,)
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine,
+                 overdue_ids: Callable[[], Select[Any]] | None = None) -> None:
         self.engine = engine
+        # The ids of complaints with a clock past due now, from the timeliness view:
+        # "overdue" changes as time passes, so it is asked at query time, never stored.
+        self.overdue_ids = overdue_ids
 
     def apply(self, db: Connection, page: Page) -> None:
         new: dict[str, dict[str, Any]] = {}
@@ -158,6 +166,17 @@ class ComplaintListView(View):
                 | (c.business_key == wanted)
                 | c.business_name.contains(criteria.business.strip(), autoescape=True)
             )
+        if criteria.industry:
+            conditions.append(c.industry == criteria.industry)
+        if criteria.channel:
+            conditions.append(c.channel == criteria.channel)
+        if criteria.received_since:
+            conditions.append(c.received_at >= stored_utc(criteria.received_since))
+        if criteria.received_before:
+            conditions.append(c.received_at < stored_utc(criteria.received_before))
+        if criteria.overdue is not None and self.overdue_ids is not None:
+            late = c.id.in_(self.overdue_ids())
+            conditions.append(late if criteria.overdue else ~late)
         if criteria.q:
             words = [c.search_text.contains(word, autoescape=True)
                      for word in halfwidth(criteria.q).casefold().split()]
@@ -169,7 +188,7 @@ class ComplaintListView(View):
             total = db.scalar(select(func.count()).select_from(complaint_list).where(*conditions))
             rows = db.execute(
                 select(complaint_list).where(*conditions)
-                .order_by(c.received_at.desc(), c.id)
+                .order_by(*_order(criteria.sort), c.id)
                 .limit(per_page).offset((page - 1) * per_page)
             ).mappings().all()
         return SummaryPage(items=[_summary_of(r) for r in rows], total=int(total or 0),
@@ -189,6 +208,16 @@ class ComplaintListView(View):
         with self.engine.connect() as db:
             rows = db.execute(select(c.state, func.count()).group_by(c.state)).all()
         return {state: int(n) for state, n in rows}
+
+
+def _order(sort: str) -> list[Any]:
+    name = sort.lstrip("-")
+    if name not in SORTS:
+        name, sort = "received_at", "-received_at"
+    # Amounts are stored as decimal strings: compared as numbers, not as text.
+    column: Any = (cast(complaint_list.c.amount, Numeric(18, 2)) if name == "amount"
+                   else complaint_list.c[name])
+    return [column.desc() if sort.startswith("-") else column.asc()]
 
 
 def _summary_of(row: Any) -> ComplaintSummary:

@@ -25,7 +25,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.isoformat(timespec="seconds")
     if isinstance(value, Decimal):
         return value
     text = str(value)

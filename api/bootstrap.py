@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from adapters.accounts import Accounts
+from adapters.attachment_store import DatabaseBlobs, FileBlobs
 from adapters.calendar_cn import ChinaCalendar
 from adapters.credit_rules_file import load_credit_rules
 from adapters.database import ensure_postgres_schema, make_engine
@@ -21,6 +22,7 @@ from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import TimelinessView
 from application.credit import Credit
 from application.desk import ComplaintDesk, utc_now
+from application.evidence import Blobs, Evidence
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
 
@@ -38,11 +40,23 @@ class Wiring:
     statistics: StatisticsView
     credit: Credit
     disclosure: Disclosure
+    evidence: Evidence
 
     def close(self) -> None:
         self.projections.stop()
         self.desk.close()
         self.engine.dispose()
+
+
+def evidence_store(settings: Settings, engine: Engine, desk: ComplaintDesk) -> Blobs:
+    """Evidence bytes, encrypted with the event cipher: files beside the SQLite database,
+    rows of the PostgreSQL one."""
+    cipher = desk.mapper.cipher
+    if cipher is None:
+        raise RuntimeError("evidence files need the event cipher: set COMPLAINTS_CIPHER_KEY")
+    if settings.is_postgres:
+        return DatabaseBlobs(engine, cipher)
+    return FileBlobs(settings.sqlite_path.with_name(settings.sqlite_path.name + ".files"), cipher)
 
 
 def build_views(engine: Engine, settings: Settings | None = None, *,
@@ -86,4 +100,5 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         credit_ledger=ledger, statistics=facts,
         credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules),
         disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules),
+        evidence=Evidence(desk, evidence_store(settings, engine, desk)),
     )

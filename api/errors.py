@@ -9,7 +9,9 @@
 | `CommandNotAllowed` (names state and allowed actions) | 409 |
 | `ConcurrentUpdate` (lost a race)           | 409    |
 | `VersionMismatch` (If-Match)               | 412    |
-| body over 1 MiB                            | 413    |
+| body over 1 MiB (uploads: the evidence limits) | 413 |
+| `FileTooLarge` (per file, per case)        | 413    |
+| `UnsupportedFileType` (sniffed from the bytes) | 415 |
 | `InvalidValue`, schema validation (names the field) | 422 |
 | `IdempotencyKeyReused` (same key, different complaint) | 422 |
 | database unreachable or busy               | 503    |
@@ -38,7 +40,9 @@ from application.errors import (
     IdempotencyKeyReused,
     VersionMismatch,
 )
+from adapters.attachment_store import MissingBlob
 from domain.errors import CommandNotAllowed, DomainError, InvalidValue, NotPermitted
+from domain.evidence import FileTooLarge, UnsupportedFileType
 
 log = logging.getLogger("complaints.api")
 
@@ -121,6 +125,18 @@ def _key_reused(_: Request, error: Exception) -> ProblemResponse:
     return problem(422, str(error), slug="idempotency-key-reused", field="Idempotency-Key")
 
 
+def _file_too_large(_: Request, error: Exception) -> ProblemResponse:
+    assert isinstance(error, FileTooLarge)
+    return problem(413, str(error), slug="file-too-large", title="File too large",
+                   field=error.field, limit=error.limit)
+
+
+def _unsupported_file(_: Request, error: Exception) -> ProblemResponse:
+    assert isinstance(error, UnsupportedFileType)
+    return problem(415, str(error), slug="unsupported-file-type", title="File type not taken",
+                   field=error.field)
+
+
 def _other_refusal(_: Request, error: Exception) -> ProblemResponse:
     return problem(400, str(error), slug="refused")
 
@@ -188,6 +204,9 @@ def install(app: FastAPI) -> None:
         ConcurrentUpdate: _lost_race,
         VersionMismatch: _version_mismatch,
         IdempotencyKeyReused: _key_reused,
+        FileTooLarge: _file_too_large,
+        UnsupportedFileType: _unsupported_file,
+        MissingBlob: _not_found,
         DomainError: _other_refusal,
         RequestValidationError: _validation_failed,
         HTTPException: _http_error,

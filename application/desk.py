@@ -33,6 +33,7 @@ from application.views import ComplaintDetails, HistoryItem
 from domain.case_numbers import CaseNumber, claim_id_for, format_number
 from domain.clocks import Timekeeper
 from domain.complaint import Complaint
+from domain.evidence import EvidenceFile
 from domain.intake import Intake
 from domain.list_exports import ExportFormat, ListExport
 from domain.permissions import Actor
@@ -167,6 +168,20 @@ class ComplaintDesk(Application[UUID]):
                             comment: str = "", expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.record_satisfaction(
             actor=actor, at=at, score=score, comment=comment))
+
+    def add_attachment(self, complaint_id: UUID, *, actor: Actor, file: EvidenceFile,
+                       keep: Callable[[EvidenceFile], None],
+                       expected_version: int | None = None) -> str:
+        """Add an evidence file; `keep` stores its bytes once the complaint has taken it,
+        before its event is saved, so no event ever names bytes that were not kept."""
+        added: list[str] = []
+
+        def command(complaint: Complaint, at: datetime) -> None:
+            added.append(complaint.add_attachment(actor=actor, at=at, file=file))
+            keep(file)
+
+        self._run(complaint_id, expected_version, command)
+        return added[0]
 
     def record(self, *complaints: Complaint) -> None:
         """Store complaints whose histories were built elsewhere (imports, demo data), with

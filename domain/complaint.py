@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import lifecycle
 from domain.case_numbers import legacy_number
 from domain.errors import InvalidValue, NotPermitted
+from domain.evidence import MAX_CASE_BYTES, EvidenceFile, FileTooLarge
 from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.permissions import Actor, check_permitted, role_may_ever
 from domain.regulation import by_id, in_force
@@ -163,6 +164,7 @@ class Complaint(Aggregate):
         self.closing_reason: str | None = None
         self.forum: str | None = None
         self.notes_count = 0
+        self.attachments: list[dict[str, Any]] = []
 
     # ----- deciding -----------------------------------------------------------
 
@@ -356,6 +358,31 @@ class Complaint(Aggregate):
                                comment: str) -> None:
         self.state = State(state)
         self.satisfaction = score
+
+    # ----- evidence files -----------------------------------------------------
+
+    def add_attachment(self, *, actor: Actor, at: datetime, file: EvidenceFile) -> str:
+        """Take an evidence file in any state: receipts and photos arrive when they do.
+        Staff who may read the case add to it; a mediator only to their own case."""
+        if actor.role not in (Role.OPERATOR, Role.SUPERVISOR, Role.MEDIATOR):
+            raise NotPermitted("attach", f"the {actor.role.value} role may not add files")
+        if actor.role is Role.MEDIATOR and self.mediator != actor.username:
+            raise NotPermitted("attach", "only the mediator assigned to this case may do this")
+        held = sum(a["size"] for a in self.attachments)
+        if held + file.size > MAX_CASE_BYTES:
+            raise FileTooLarge("file", MAX_CASE_BYTES, per_case=True)
+        attachment_id = uuid4().hex
+        self._attachment_added(actor=actor.as_data(), at=at, attachment_id=attachment_id,
+                               sha256=file.sha256, filename=file.filename,
+                               media_type=file.media_type, size=file.size)
+        return attachment_id
+
+    @event("AttachmentAdded")
+    def _attachment_added(self, actor: dict[str, str], at: datetime, attachment_id: str,
+                          sha256: str, filename: str, media_type: str, size: int) -> None:
+        self.attachments = [*getattr(self, "attachments", []), {
+            "id": attachment_id, "sha256": sha256, "filename": filename,
+            "media_type": media_type, "size": size, "at": at, "by": actor}]
 
 
 # The command names of the lifecycle table, mapped to the aggregate's methods.

@@ -17,6 +17,8 @@ from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, sel
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from domain.errors import DomainError
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -26,7 +28,7 @@ class Cipher(Protocol):
     def decrypt(self, ciphertext: bytes) -> bytes: ...
 
 
-class MissingBlob(Exception):
+class MissingBlob(DomainError):
     """The event names bytes the store does not hold (a store restored without them)."""
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from application.desk import ComplaintDesk
 from application.errors import ComplaintNotFound
-from domain.evidence import EvidenceFile
+from domain.evidence import MAX_CASE_BYTES, EvidenceFile, FileTooLarge
 from domain.permissions import Actor
 
 
@@ -55,6 +55,17 @@ class Evidence:
             complaint_id, actor=actor, file=file, expected_version=expected_version,
             keep=lambda f: self.blobs.put(f.sha256, f.data))
         return self.find(complaint_id, added)
+
+    def add_many(self, complaint_id: UUID, *, actor: Actor,
+                 files: list[tuple[str | None, bytes]], field: str = "evidence") -> list[Attachment]:
+        """Several files from one form: all are checked before any is taken, so a refusal
+        (type, size, the case's total) records none of them."""
+        checked = [EvidenceFile.of(name, data, field) for name, data in files]
+        held = sum(a.size for a in self.listed(complaint_id))
+        if held + sum(f.size for f in checked) > MAX_CASE_BYTES:
+            raise FileTooLarge(field, MAX_CASE_BYTES, per_case=True)
+        return [self.add(complaint_id, actor=actor, filename=f.filename, data=f.data, field=field)
+                for f in checked]
 
     def listed(self, complaint_id: UUID) -> list[Attachment]:
         return [Attachment.of(a) for a in self.desk.get_complaint(complaint_id).attachments]

@@ -27,6 +27,7 @@ from api.pages.sessions import PageUser, check_csrf, require
 from application.errors import ComplaintNotFound, ConcurrentUpdate, VersionMismatch
 from application.views import ComplaintDetails
 from domain.errors import CommandNotAllowed, InvalidValue, NotPermitted
+from domain.evidence import MAX_CASE_BYTES, MAX_FILE_BYTES
 from domain.permissions import may
 from domain.regulation import by_id
 from domain.vocabulary import (
@@ -64,6 +65,9 @@ def actions_for(details: ComplaintDetails, user: PageUser) -> list[str]:
 
 
 # ----- the page ------------------------------------------------------------------------
+
+EVIDENCE_LIMITS = {"file_mib": MAX_FILE_BYTES // (1024 * 1024),
+                   "case_mib": MAX_CASE_BYTES // (1024 * 1024)}
 
 # Events whose typed words are notes on the case, and the field holding them: a note
 # given with a decision (不予受理, 终止调解, ...) is as much the case's record as a note.
@@ -119,6 +123,7 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
             "offices": [o for o in known_offices(wiring) if o != details.office],
         },
         breach=AGREEMENT_BREACHED, note_text_of=note_text_of, note_kind_of=note_kind_of,
+        limits=EVIDENCE_LIMITS,
         credit_entries=(wiring.credit_ledger.complaint_entries(str(complaint_id))
                         if user.role is Role.SUPERVISOR else []),
         **context,

@@ -104,6 +104,13 @@ class Formats:
         return str(value)[:8]
 
     @staticmethod
+    def size(value: int) -> str:
+        """Bytes as people read them: 2.4 MB, 820 KB."""
+        if value >= 1024 * 1024:
+            return f"{value / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(value / 1024))} KB"
+
+    @staticmethod
     def count(value: int | None) -> str:
         return "—" if value is None else f"{value:,}"
 

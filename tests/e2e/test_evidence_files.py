@@ -96,3 +96,15 @@ def test_the_bytes_at_rest_are_encrypted(api):
         root = Path(str(settings.sqlite_path) + ".files")
         stored = (root / digest[:2] / digest).read_bytes()
     assert stored and "合同条款".encode() not in stored and b"%PDF" not in stored
+
+
+def test_a_download_answers_each_role_as_reading_the_case_does(api):
+    complaint_id = api.complaint_in("mediated")
+    location = upload(api, complaint_id, PNG).headers["location"]
+
+    answers = {who: api.http.get(location, headers=api.auth(who)).status_code
+               for who in ("op01", "med01", "med02", "sup01", "adm01")}
+    assert answers == {"op01": 200, "med01": 200, "med02": 403, "sup01": 200, "adm01": 403}
+    assert api.http.get(location).status_code == 401
+    missing = api.http.get(location.rsplit("/", 1)[0] + "/0123abcd", headers=api.auth("sup01"))
+    assert missing.status_code == 404

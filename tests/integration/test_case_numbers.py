@@ -74,3 +74,25 @@ def test_the_list_shows_the_number_and_finds_the_case_by_it_exactly(wiring, cloc
     found = wiring.complaint_list.search(ListFilter(q="SH-PD-2026-000002"))
     assert [(s.id, s.number) for s in found.items] == [(str(ids[1]), "SH-PD-2026-000002")]
     assert wiring.complaint_list.search(ListFilter(q="SH-PD-2026-000009")).total == 0
+
+
+def test_a_list_view_stored_before_numbering_is_rebuilt_with_the_numbers(database_url, clock):
+    from sqlalchemy import text
+
+    first = wire(Settings(database_url=database_url), clock=clock)
+    try:
+        filed = first.desk.file(an_intake(clock()), actor=operator)
+        first.projections.catch_up()
+        with first.engine.begin() as db:  # the table as it was before the column existed
+            db.execute(text("DROP INDEX ix_complaint_list_number"))
+            db.execute(text("ALTER TABLE complaint_list DROP COLUMN number"))
+    finally:
+        first.close()
+
+    again = wire(Settings(database_url=database_url), clock=clock)
+    try:
+        again.projections.catch_up()
+        [summary] = again.complaint_list.search(ListFilter()).items
+    finally:
+        again.close()
+    assert (summary.id, summary.number) == (str(filed), "SH-PD-2026-000001")

@@ -108,3 +108,16 @@ def test_a_download_answers_each_role_as_reading_the_case_does(api):
     assert api.http.get(location).status_code == 401
     missing = api.http.get(location.rsplit("/", 1)[0] + "/0123abcd", headers=api.auth("sup01"))
     assert missing.status_code == 404
+
+
+def test_the_audit_page_has_a_label_for_every_field_an_upload_records(api):
+    import tomllib
+
+    complaint_id = api.file()["id"]
+    upload(api, complaint_id, PNG)
+    [added] = [h for h in api.history(complaint_id) if h["type"] == "AttachmentAdded"]
+    root = Path(__file__).resolve().parents[2] / "api" / "i18n"
+    for language in ("zh", "en"):
+        catalog = tomllib.loads((root / f"{language}.toml").read_text())
+        assert "AttachmentAdded" in catalog["event"]
+        assert sorted(set(added["data"]) - set(catalog["data"])) == []

@@ -68,9 +68,11 @@ class DemoCase:
         rng, f = self.rng, self.f
         at_centre = f.centre is not None and rng.random() < 0.35
         office = f.centre if at_centre else None
-        self.complaint = Complaint.file(f.intake(self.at, industry, office),
+        intake = f.intake(self.at, industry, office)
+        number = f.numbers(intake.office, self.at) if f.numbers else None
+        self.complaint = Complaint.file(intake,
                                         actor=self.intake_operator if at_centre else self.operator,
-                                        at=self.at, tz=f.tz)
+                                        at=self.at, tz=f.tz, number=number)
         if self.ending == "filed" and rng.random() < 0.3:
             return  # still waiting at the office that received it
         if at_centre:

@@ -147,6 +147,8 @@ class DemoFactory:
         self.offices = offices or load_offices()
         self.centre = next((o.code for o in self.offices if o.intake), None)
         self.districts = tuple(o.code for o in self.offices if not o.intake) or OFFICES
+        # Case numbers, when the complaints are to be stored (`record_demo` sets it).
+        self.numbers: Callable[[str, datetime], str] | None = None
         # The well-known names of each industry, then a long tail of smaller shops: a
         # few businesses draw many complaints and most draw a handful, so the credit
         # views show every grade rather than a wall of D.
@@ -225,6 +227,7 @@ def record_demo(desk: Any, factory: DemoFactory, n: int, *, batch: int = 100,
                 progress: Callable[[int], None] | None = None) -> None:
     """Store n demo complaints through the desk (hash chain, cipher), a batch per save."""
     pending: list[Complaint] = []
+    factory.numbers = desk.numbering()
     for complaint in factory.complaints(n):
         pending.append(complaint)
         if len(pending) == batch:

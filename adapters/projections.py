@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.application import Application
-from sqlalchemy import BigInteger, Column, Connection, Engine, MetaData, String, Table, select
+from sqlalchemy import BigInteger, Column, Connection, Engine, MetaData, String, Table, inspect
+from sqlalchemy import select
 from sqlalchemy import update
 
 log = logging.getLogger(__name__)
@@ -77,12 +78,35 @@ class Projections:
     # ----- setup and positions ----------------------------------------------
 
     def setup(self) -> None:
+        outdated = self._outdated_views()
+        if outdated:
+            # A view whose tables lack a column it now writes is rebuilt from the events.
+            log.info("rebuilding views with new columns: %s", ", ".join(sorted(outdated)))
+            for name in outdated:
+                for table in reversed(self.views[name].tables):
+                    table.drop(self.engine, checkfirst=True)
         metadata.create_all(self.engine)
         with self.engine.begin() as db:
+            if outdated:
+                db.execute(update(positions).where(positions.c.view.in_(outdated))
+                           .values(position=0))
             known = set(db.scalars(select(positions.c.view)))
             missing = [{"view": n, "position": 0} for n in self.views if n not in known]
             if missing:
                 db.execute(positions.insert(), missing)
+
+    def _outdated_views(self) -> list[str]:
+        found = inspect(self.engine)
+        outdated = []
+        for name, view in self.views.items():
+            for table in view.tables:
+                if not found.has_table(table.name):
+                    continue
+                stored = {column["name"] for column in found.get_columns(table.name)}
+                if set(table.columns.keys()) - stored:
+                    outdated.append(name)
+                    break
+        return outdated
 
     def positions(self) -> dict[str, int]:
         with self.engine.connect() as db:

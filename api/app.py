@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from adapters.settings import Settings
-from api import errors, pages
+from api import docs, errors, pages
 from api.auth import Tokens, signing_key
 from api.bootstrap import Wiring, wire
 from api.deps import WiringDep
@@ -53,12 +53,15 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
         description="Complaint handling and mediation (12315 model). Sign in at "
                     f"`{API_PREFIX}/auth/token`; errors are `application/problem+json`.",
         lifespan=lifespan,
+        docs_url=None,  # served by api/docs.py from a package, never a CDN
+        redoc_url=None,
     )
     app.state.tokens = tokens
     app.state.metrics = metrics
     if isinstance(source, Wiring):
         attach(app, source)
     errors.install(app)
+    docs.install(app)
     for router in routers():
         app.include_router(router)
     pages.install(app, settings)  # the desk's web pages at /, their stylesheet at /static

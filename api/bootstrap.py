@@ -10,6 +10,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from adapters.accounts import Accounts
+from adapters.attachment_store import DatabaseBlobs, FileBlobs
 from adapters.calendar_cn import ChinaCalendar
 from adapters.credit_rules_file import load_credit_rules
 from adapters.database import ensure_postgres_schema, make_engine
@@ -33,6 +34,7 @@ from application.checkpoints import Auditor
 from application.credit import Credit
 from application.desk import ComplaintDesk, utc_now
 from application.retention import Retention
+from application.evidence import Blobs, Evidence
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
 
@@ -63,11 +65,23 @@ class Wiring:
             stored_events=lambda: stored_events_by_complaint(self.engine, table),
             events_of=lambda chain_id: self.desk.recorder.select_events(chain_id),
             clock=self.desk.clock)
+    evidence: Evidence
 
     def close(self) -> None:
         self.projections.stop()
         self.desk.close()
         self.engine.dispose()
+
+
+def evidence_store(settings: Settings, engine: Engine, desk: ComplaintDesk) -> Blobs:
+    """Evidence bytes, encrypted with the event cipher: files beside the SQLite database,
+    rows of the PostgreSQL one."""
+    cipher = desk.mapper.cipher
+    if cipher is None:
+        raise RuntimeError("evidence files need the event cipher: set COMPLAINTS_CIPHER_KEY")
+    if settings.is_postgres:
+        return DatabaseBlobs(engine, cipher)
+    return FileBlobs(settings.sqlite_path.with_name(settings.sqlite_path.name + ".files"), cipher)
 
 
 def build_views(engine: Engine, settings: Settings | None = None, *,
@@ -79,7 +93,8 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
     # Checked on every use: a search costs far more than a look at the key file.
     index = SearchIndex(lookup_keys=KeySource.of(settings, BLIND_INDEX, interval=0).current,
                         term_keys=KeySource.of(settings, SEARCH_TOKENS, interval=0).current)
-    return [ComplaintListView(engine, index), TimelinessView(engine, keeper, clock=clock),
+    timeliness = TimelinessView(engine, keeper, clock=clock)
+    return [ComplaintListView(engine, index, overdue_ids=timeliness.overdue_ids), timeliness,
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
             StatisticsView(engine, working_days=calendar, tz=settings.tz)]
@@ -120,4 +135,5 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules),
         retention=Retention(desk, years=settings.retention_years,
                             candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]
+        evidence=Evidence(desk, evidence_store(settings, engine, desk)),
     )

@@ -10,7 +10,9 @@
 | `ConcurrentUpdate` (lost a race)           | 409    |
 | `ErasureRefused` (open, on legal hold, already erased) | 409 |
 | `VersionMismatch` (If-Match)               | 412    |
-| body over 1 MiB                            | 413    |
+| body over 1 MiB (uploads: the evidence limits) | 413 |
+| `FileTooLarge` (per file, per case)        | 413    |
+| `UnsupportedFileType` (sniffed from the bytes) | 415 |
 | `InvalidValue`, schema validation (names the field) | 422 |
 | `IdempotencyKeyReused` (same key, different complaint) | 422 |
 | database unreachable or busy               | 503    |
@@ -39,6 +41,7 @@ from application.errors import (
     IdempotencyKeyReused,
     VersionMismatch,
 )
+from adapters.attachment_store import MissingBlob
 from domain.errors import (
     CommandNotAllowed,
     DomainError,
@@ -46,6 +49,7 @@ from domain.errors import (
     InvalidValue,
     NotPermitted,
 )
+from domain.evidence import FileTooLarge, UnsupportedFileType
 
 log = logging.getLogger("complaints.api")
 
@@ -136,6 +140,18 @@ def _key_reused(_: Request, error: Exception) -> ProblemResponse:
     return problem(422, str(error), slug="idempotency-key-reused", field="Idempotency-Key")
 
 
+def _file_too_large(_: Request, error: Exception) -> ProblemResponse:
+    assert isinstance(error, FileTooLarge)
+    return problem(413, str(error), slug="file-too-large", title="File too large",
+                   field=error.field, limit=error.limit)
+
+
+def _unsupported_file(_: Request, error: Exception) -> ProblemResponse:
+    assert isinstance(error, UnsupportedFileType)
+    return problem(415, str(error), slug="unsupported-file-type", title="File type not taken",
+                   field=error.field)
+
+
 def _other_refusal(_: Request, error: Exception) -> ProblemResponse:
     return problem(400, str(error), slug="refused")
 
@@ -204,6 +220,9 @@ def install(app: FastAPI) -> None:
         ConcurrentUpdate: _lost_race,
         VersionMismatch: _version_mismatch,
         IdempotencyKeyReused: _key_reused,
+        FileTooLarge: _file_too_large,
+        UnsupportedFileType: _unsupported_file,
+        MissingBlob: _not_found,
         DomainError: _other_refusal,
         RequestValidationError: _validation_failed,
         HTTPException: _http_error,

@@ -13,8 +13,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors
 from api.logging import log_request
 from api.metrics import Metrics
+from domain.evidence import MAX_CASE_BYTES
 
 MAX_BODY = 1024 * 1024  # 1 MiB
+# Where evidence files are uploaded the body may carry them: up to a case's worth
+# (the per-file and per-case limits themselves answer 413 naming the limit).
+UPLOAD_BODY = MAX_CASE_BYTES + MAX_BODY
+_UPLOADS = re.compile(r"/api/v1/complaints/[^/]+/attachments|/cases/[^/]+/attachments|/intake")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -48,10 +53,11 @@ class RequestGuard:
 
         try:
             if scope["method"] in _BODY_METHODS:
-                body = await self._read_body(headers, receive)
+                limit = UPLOAD_BODY if _UPLOADS.fullmatch(scope["path"]) else self.max_body
+                body = await self._read_body(headers, receive, limit)
                 if body is None:
                     too_large = errors.problem(
-                        413, f"the request body is over {self.max_body} bytes", slug="too-large")
+                        413, f"the request body is over {limit} bytes", slug="too-large")
                     await too_large(scope, receive, send_with_headers)
                     return
                 receive = _replay(body, receive)
@@ -71,10 +77,11 @@ class RequestGuard:
                         request_id=request_id, username=state.get("username"),
                         complaint_id=str(complaint_id) if complaint_id else None)
 
-    async def _read_body(self, headers: dict[bytes, bytes], receive: Receive) -> bytes | None:
+    async def _read_body(self, headers: dict[bytes, bytes], receive: Receive,
+                         limit: int) -> bytes | None:
         """The whole body, or None as soon as it is known to be over the limit."""
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return None
         chunks: list[bytes] = []
         size = 0
@@ -84,7 +91,7 @@ class RequestGuard:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body:
+            if size > limit:
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -7,7 +7,7 @@ naming its field whichever layer notices it first.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -15,9 +15,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import check_read
 from api.auth import User
-from application.listing import ComplaintSummary, ListFilter, SummaryPage
+from application.listing import SORTS, ComplaintSummary, ListFilter, SummaryPage
 from application.views import ComplaintDetails, HistoryItem
-from domain.errors import NotPermitted
+from domain.errors import InvalidValue, NotPermitted
 from domain.intake import Intake
 from domain.masking import mask_name, mask_phone
 from domain.personal_data import is_erased
@@ -29,6 +29,7 @@ from domain.vocabulary import (
 from domain.vocabulary import ErasureBasis
 
 Note = Field(default="", max_length=1000)
+SORT_PATTERN = "^-?(" + "|".join(SORTS) + ")$"
 
 
 class In(BaseModel):
@@ -263,6 +264,7 @@ class ComplaintOut(BaseModel):
     on_legal_hold: bool = Field(False, description="erasure of personal data is refused while held")
     personal_data_erased: bool = Field(
         False, description="the consumer's personal data and free text were erased (shown as 已删除)")
+    number: str | None = Field(None, description="the case number, office-year-sequence")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
@@ -292,7 +294,7 @@ class ComplaintOut(BaseModel):
             filed_at=details.filed_at, updated_at=details.updated_at,
             allowed_actions=list(details.allowed_actions), personal_data_masked=masked,
             acceptance_due=details.acceptance_due, mediation_due=details.mediation_due,
-            deadlines_provisional=details.deadlines_provisional,
+            deadlines_provisional=details.deadlines_provisional, number=details.number,
             office_name=details.office_name, recusal_pending=details.recusal_pending,
             decision_notified=details.decision_notified,
             decision_notice_due=details.decision_notice_due, notice_due=details.notice_due,
@@ -321,14 +323,38 @@ class ListQuery(In):
     business: str | None = Field(default=None, max_length=200,
                                  description="credit code, business key or part of the name")
     mediator: str | None = Field(default=None, max_length=64)
-    q: str | None = Field(default=None, max_length=200, description="words in business or text")
+    q: str | None = Field(default=None, max_length=200, description="words in business or text, or a case number exactly")
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=50, ge=1, le=200)
+    industry: Industry | None = None
+    channel: Channel | None = None
+    received_from: date | None = Field(default=None, description="first local day of receipt")
+    received_to: date | None = Field(default=None, description="last local day of receipt")
+    overdue: bool | None = Field(default=None, description="a clock running past its due moment")
+    sort: str = Field(default="-received_at", pattern=SORT_PATTERN,
+                      description="a column, `-` first for largest first: " + ", ".join(SORTS))
 
-    def to_filter(self) -> ListFilter:
+    def to_filter(self, tz: tzinfo | None = None) -> ListFilter:
+        if self.received_from and self.received_to and self.received_from > self.received_to:
+            raise InvalidValue("received_from", "must not be after received_to")
+        zone = tz or UTC
         return ListFilter(state=self.state.value if self.state else None, office=self.office,
                           business=self.business, mediator=self.mediator, q=self.q,
-                          page=self.page, per_page=self.per_page)
+                          page=self.page, per_page=self.per_page,
+                          industry=self.industry.value if self.industry else None,
+                          channel=self.channel.value if self.channel else None,
+                          received_since=_day_start(self.received_from, zone),
+                          received_before=_day_start(self.received_to, zone, after=True),
+                          overdue=self.overdue, sort=self.sort)
+
+
+def _day_start(day: date | None, tz: tzinfo, *, after: bool = False) -> datetime | None:
+    """The first moment of a local day (of the next one, for an inclusive end)."""
+    if day is None:
+        return None
+    if after:
+        day = day + timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=tz)
 
 
 class SummaryOut(BaseModel):
@@ -346,6 +372,7 @@ class SummaryOut(BaseModel):
     amount: str
     suspended: bool
     updated_at: datetime
+    number: str | None = None
 
     @classmethod
     def of(cls, s: ComplaintSummary) -> SummaryOut:
@@ -355,7 +382,7 @@ class SummaryOut(BaseModel):
             consumer=ConsumerMaskedOut(name=s.consumer_name, phone=s.consumer_phone),
             business=BusinessSummaryOut(name=s.business_name, key=s.business_key),
             category=s.category, industry=s.industry, amount=str(s.amount),
-            suspended=s.suspended, updated_at=s.updated_at,
+            suspended=s.suspended, updated_at=s.updated_at, number=s.number,
         )
 
 

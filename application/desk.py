@@ -40,10 +40,13 @@ from application.errors import (
 )
 from application.sealing import DataKeyStore, SealedAsBase64, Sealer, UnsealingMapper
 from application.views import ComplaintDetails, HistoryItem
+from domain.case_numbers import CaseNumber, claim_id_for, format_number
 from domain.clocks import ClockName, Timekeeper
-from domain.complaint import Complaint, complaint_id_for
+from domain.complaint import Complaint
 from domain.errors import InvalidValue
+from domain.evidence import EvidenceFile
 from domain.intake import Intake
+from domain.list_exports import ExportFormat, ListExport
 from domain.offices import Offices
 from domain.permissions import Actor
 
@@ -80,6 +83,7 @@ class ComplaintDesk(Application[UUID]):
         # Without a chain key new events are linked as before the key existed (chain 1).
         self.chain_key = chain_key
         self._after_save: list[Callable[[int], None]] = []
+        self._known_sequences: dict[tuple[str, int], int] = {}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -97,21 +101,34 @@ class ComplaintDesk(Application[UUID]):
     # ----- commands ---------------------------------------------------------
 
     def file(self, intake: Intake, *, actor: Actor, idempotency_key: str | None = None) -> UUID:
-        """File a complaint; the same idempotency key from the same user returns the first one."""
+        """File a complaint with the next case number of its office and year; the same
+        idempotency key from the same user returns the first one."""
         if intake.office not in self.offices:
             raise InvalidValue("office", "not a known office")
-        complaint = Complaint.file(
-            intake, actor=actor, at=self.clock(), tz=self.tz, idempotency_key=idempotency_key
-        )
-        try:
-            self._save(complaint)
-        except ConcurrentUpdate:
-            if idempotency_key is None:
-                raise
-            first = self._load(complaint_id_for(idempotency_key, actor.username))
-            if not _same_filing(first, intake):
-                raise IdempotencyKeyReused(idempotency_key) from None
-        return complaint.id
+        at = self.clock()
+        year = at.astimezone(self.tz).year
+        for _ in range(_NUMBER_ATTEMPTS):
+            sequence = self._next_sequence(intake.office, year)
+            complaint = Complaint.file(
+                intake, actor=actor, at=at, tz=self.tz, idempotency_key=idempotency_key,
+                number=format_number(intake.office, year, sequence),
+            )
+            claim = CaseNumber.claim(office=intake.office, year=year, sequence=sequence,
+                                     complaint_id=complaint.id, actor=actor.as_data(), at=at)
+            try:
+                self._save(complaint, claim)
+            except ConcurrentUpdate:
+                if idempotency_key is not None and self._exists(complaint.id):
+                    first = self._load(complaint.id)
+                    if not _same_filing(first, intake):
+                        raise IdempotencyKeyReused(idempotency_key) from None
+                    return complaint.id
+                # Another filing took this number first: take the next one.
+                self._known_sequences.pop((intake.office, year), None)
+                continue
+            self._known_sequences[(intake.office, year)] = sequence
+            return complaint.id
+        raise ConcurrentUpdate(complaint.id)
 
     def transfer(self, complaint_id: UUID, *, actor: Actor, to_office: str, note: str = "",
                  expected_version: int | None = None) -> None:
@@ -252,9 +269,53 @@ class ComplaintDesk(Application[UUID]):
         if self.data_keys is not None:
             self.data_keys.destroy(complaint_id)
 
+    def add_attachment(self, complaint_id: UUID, *, actor: Actor, file: EvidenceFile,
+                       keep: Callable[[EvidenceFile], None],
+                       expected_version: int | None = None) -> str:
+        """Add an evidence file; `keep` stores its bytes once the complaint has taken it,
+        before its event is saved, so no event ever names bytes that were not kept."""
+        added: list[str] = []
+
+        def command(complaint: Complaint, at: datetime) -> None:
+            added.append(complaint.add_attachment(actor=actor, at=at, file=file))
+            keep(file)
+
+        self._run(complaint_id, expected_version, command)
+        return added[0]
+
     def record(self, *complaints: Complaint) -> None:
-        """Store complaints whose histories were built elsewhere (imports, demo data)."""
-        self._save(*complaints)
+        """Store complaints whose histories were built elsewhere (imports, demo data), with
+        the claims of the case numbers they carry (see `numbering`)."""
+        claims = []
+        for complaint in complaints:
+            number = getattr(complaint, "number", None)
+            if number is None or not isinstance(complaint, Complaint):
+                continue
+            office, year, sequence = number.rsplit("-", 2)
+            claims.append(CaseNumber.claim(
+                office=office, year=int(year), sequence=int(sequence), complaint_id=complaint.id,
+                actor=complaint.filed_by, at=complaint.created_on))
+        self._save(*complaints, *claims)
+
+    def numbering(self) -> Callable[[str, datetime], str]:
+        """Numbers for complaints built elsewhere, following on from those issued; the
+        caller stores them all with `record`, in order, so no number is skipped."""
+        issued: dict[tuple[str, int], int] = {}
+
+        def next_number(office: str, at: datetime) -> str:
+            year = at.astimezone(self.tz).year
+            if (office, year) not in issued:
+                issued[(office, year)] = self._next_sequence(office, year) - 1
+            issued[(office, year)] += 1
+            return format_number(office, year, issued[(office, year)])
+
+        return next_number
+
+    def record_export(self, *, actor: Actor, format: ExportFormat, filters: dict[str, Any],
+                      count: int, personal_data: bool) -> None:
+        """Record that someone took the case list out of the desk (the audit trail)."""
+        self._save(ListExport.record(actor=actor, at=self.clock(), format=format,  # type: ignore[arg-type]
+                                     filters=filters, count=count, personal_data=personal_data))
 
     def void_credit_entry(self, entry_id: UUID, *, actor: Actor, reason: str) -> None:
         """Credit repair: record that a supervisor voided one ledger entry, and why.
@@ -312,6 +373,33 @@ class ComplaintDesk(Application[UUID]):
         return items
 
     # ----- plumbing ---------------------------------------------------------
+
+    def _exists(self, originator_id: UUID) -> bool:
+        return bool(self.recorder.select_events(originator_id, limit=1))
+
+    def _next_sequence(self, office: str, year: int) -> int:
+        """The lowest number not yet claimed in this office and year.
+
+        Claims are always the lowest free number, so the claimed ones are 1..n: the last
+        known n is checked first (one lookup), else n is found by doubling then halving.
+        """
+        def claimed(sequence: int) -> bool:
+            return self._exists(claim_id_for(office, year, sequence))
+
+        low = self._known_sequences.get((office, year), 0)
+        if low and not claimed(low):
+            low = 0
+        step, high = 1, low + 1
+        while claimed(high):
+            low, step = high, step * 2
+            high = low + step
+        while high - low > 1:
+            middle = (low + high) // 2
+            if claimed(middle):
+                low = middle
+            else:
+                high = middle
+        return high
 
     def _load(self, complaint_id: UUID, version: int | None = None) -> Complaint:
         return self._fold(complaint_id, self.events.get(complaint_id, lte=version))
@@ -375,6 +463,10 @@ class ComplaintDesk(Application[UUID]):
 def _check_version(complaint: Complaint, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != complaint.version:
         raise VersionMismatch(complaint.id, expected_version, complaint.version)
+
+
+# Filings racing for the same office's next number: each loss moves on by one.
+_NUMBER_ATTEMPTS = 64
 
 
 def _same_filing(first: Complaint, intake: Intake) -> bool:

@@ -17,6 +17,16 @@ class ListFilter:
     q: str | None = None
     page: int = 1
     per_page: int = 50
+    industry: str | None = None
+    channel: str | None = None
+    received_since: datetime | None = None  # from this moment (the start of a local day)
+    received_before: datetime | None = None  # up to, not including, this moment
+    overdue: bool | None = None  # a running clock past its due moment, now
+    sort: str = "-received_at"
+
+
+# What a list may be sorted by; a leading "-" sorts from the largest.
+SORTS = ("received_at", "updated_at", "number", "state", "office", "business_name", "amount")
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class ComplaintSummary:
     amount: Decimal
     suspended: bool
     updated_at: datetime
+    number: str | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ class ComplaintDetails:
     filed_at: datetime
     updated_at: datetime
     allowed_actions: list[str] = field(default_factory=list)
+    number: str | None = None  # the case number read out on the phone
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # evidence files, in order
     acceptance_due: date | None = None  # the latest acceptance clock (a transfer restarts it)
     mediation_due: date | None = None  # None until accepted
     deadlines_provisional: bool = False  # counted across a year with no confirmed schedule
@@ -94,6 +96,8 @@ class ComplaintDetails:
             updated_at=complaint.modified_on,
             allowed_actions=(complaint.locate(offices) if offices else complaint)
             .allowed_commands(),
+            number=complaint.number,
+            attachments=[dict(a) for a in getattr(complaint, "attachments", [])],
             acceptance_due=acceptance.due_day if acceptance else None,
             mediation_due=mediation.due_day if mediation else None,
             deadlines_provisional=any(

@@ -17,9 +17,11 @@ from uuid import UUID, NAMESPACE_URL, uuid4, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain import lifecycle
+from domain.case_numbers import legacy_number
 from domain.errors import (
     CommandNotAllowed, ErasureRefused, InvalidValue, MediationPeriodRunning, NotPermitted,
 )
+from domain.evidence import MAX_CASE_BYTES, EvidenceFile, FileTooLarge
 from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.offices import Offices
 from domain.permissions import Actor, check_permitted, role_may_ever
@@ -69,6 +71,7 @@ class Complaint(Aggregate):
         at: datetime,
         tz: tzinfo,
         idempotency_key: str | None = None,
+        number: str | None = None,
     ) -> Complaint:
         check_permitted(None, "file", actor)
         regulation = in_force(intake.received_at.astimezone(tz).date())
@@ -93,12 +96,14 @@ class Complaint(Aggregate):
             office=intake.office,
             regulation=regulation.id,
             external_ref=intake.external_ref,
+            number=number,
         )
 
     class Filed(Aggregate.Created):
         # v2 added `external_ref`, the case number on the national 12315 platform when a
         # complaint arrives from there. Histories stored as v1 are upcast on load.
-        class_version = 2
+        # v3 added `number`, the case number read out on the phone (domain/case_numbers.py).
+        class_version = 3
 
         actor: dict[str, str]
         at: datetime
@@ -115,10 +120,17 @@ class Complaint(Aggregate):
         office: str
         regulation: str
         external_ref: str | None
+        number: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["external_ref"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            # Filed before numbering: a number derived from what was stored, stable on every load.
+            state["number"] = legacy_number(state["office"], state["received_at"],
+                                            state["originator_id"])
 
     @event(Filed)
     def __init__(
@@ -138,9 +150,11 @@ class Complaint(Aggregate):
         office: str,
         regulation: str,
         external_ref: str | None,
+        number: str | None = None,
     ) -> None:
         self.state = State.FILED
         self.external_ref = external_ref
+        self.number = number
         self.channel = channel
         self.received_at = received_at
         self.consumer = consumer
@@ -169,6 +183,7 @@ class Complaint(Aggregate):
         self.forum: str | None = None
         self.dispatched_from: str | None = None
         self.notes_count = 0
+        self.attachments: list[dict[str, Any]] = []
 
     # Whether the complaint sits at the intake centre is the directory's answer, not the
     # history's: `locate` asks it after loading, and before any move between offices.
@@ -690,6 +705,31 @@ def _channel(raw: object, field: str, *, required: bool = False) -> str | None:
             raise InvalidValue(field, "is required")
         return None
     return code(NotifyChannel, raw, field).value
+
+    # ----- evidence files -----------------------------------------------------
+
+    def add_attachment(self, *, actor: Actor, at: datetime, file: EvidenceFile) -> str:
+        """Take an evidence file in any state: receipts and photos arrive when they do.
+        Staff who may read the case add to it; a mediator only to their own case."""
+        if actor.role not in (Role.OPERATOR, Role.SUPERVISOR, Role.MEDIATOR):
+            raise NotPermitted("attach", f"the {actor.role.value} role may not add files")
+        if actor.role is Role.MEDIATOR and self.mediator != actor.username:
+            raise NotPermitted("attach", "only the mediator assigned to this case may do this")
+        held = sum(a["size"] for a in self.attachments)
+        if held + file.size > MAX_CASE_BYTES:
+            raise FileTooLarge("file", MAX_CASE_BYTES, per_case=True)
+        attachment_id = uuid4().hex
+        self._attachment_added(actor=actor.as_data(), at=at, attachment_id=attachment_id,
+                               sha256=file.sha256, filename=file.filename,
+                               media_type=file.media_type, size=file.size)
+        return attachment_id
+
+    @event("AttachmentAdded")
+    def _attachment_added(self, actor: dict[str, str], at: datetime, attachment_id: str,
+                          sha256: str, filename: str, media_type: str, size: int) -> None:
+        self.attachments = [*getattr(self, "attachments", []), {
+            "id": attachment_id, "sha256": sha256, "filename": filename,
+            "media_type": media_type, "size": size, "at": at, "by": actor}]
 
 
 # The command names of the lifecycle table, mapped to the aggregate's methods.

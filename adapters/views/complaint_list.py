@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,11 +17,15 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Numeric,
+    Select,
     Text,
     ColumnElement,
     and_,
     bindparam,
+    cast,
     false,
+    or_,
     func,
     or_,
     select,
@@ -29,7 +34,7 @@ from sqlalchemy import (
 from adapters.projections import Page, View, metadata
 from adapters.views.moments import stored_utc
 from adapters.views.search_index import SearchIndex, complaint_terms, consumer_lookup
-from application.listing import ComplaintSummary, ListFilter, SummaryPage
+from application.listing import SORTS, ComplaintSummary, ListFilter, SummaryPage
 from domain.complaint import Complaint
 from domain.identifiers import business_key, halfwidth
 from domain.masking import mask_name, mask_phone
@@ -59,11 +64,13 @@ complaint_list = Table(
     # column, and held descriptions in it in clear; nothing is written here any more.
     Column("search_text", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("number", String(48)),
     Index("ix_complaint_list_state_received", "state", "received_at"),
     Index("ix_complaint_list_office_received", "office", "received_at"),
     Index("ix_complaint_list_business", "business_key"),
     Index("ix_complaint_list_mediator", "mediator", "state"),
     Index("ix_complaint_list_received", "received_at"),
+    Index("ix_complaint_list_number", "number"),
 )
 
 
@@ -89,6 +96,7 @@ def _summary_row(event: Complaint.Filed) -> dict[str, Any]:
         "regulation": event.regulation,
         "search_text": "",
         "updated_at": stored_utc(event.at),
+        "number": event.number,
     }
 
 
@@ -118,9 +126,13 @@ class ComplaintListView(View):
     name = "complaint_list"
     tables = (complaint_list, consumer_lookup, complaint_terms)
 
-    def __init__(self, engine: Engine, index: SearchIndex) -> None:
+    def __init__(self, engine: Engine, index: SearchIndex,
+                 overdue_ids: Callable[[], Select[Any]] | None = None) -> None:
         self.engine = engine
         self.index = index
+        # The ids of complaints with a clock past due now, from the timeliness view:
+        # "overdue" changes as time passes, so it is asked at query time, never stored.
+        self.overdue_ids = overdue_ids
 
     def apply(self, db: Connection, page: Page) -> None:
         new: dict[str, dict[str, Any]] = {}
@@ -186,6 +198,17 @@ class ComplaintListView(View):
                 | (c.business_key == wanted)
                 | c.business_name.contains(criteria.business.strip(), autoescape=True)
             )
+        if criteria.industry:
+            conditions.append(c.industry == criteria.industry)
+        if criteria.channel:
+            conditions.append(c.channel == criteria.channel)
+        if criteria.received_since:
+            conditions.append(c.received_at >= stored_utc(criteria.received_since))
+        if criteria.received_before:
+            conditions.append(c.received_at < stored_utc(criteria.received_before))
+        if criteria.overdue is not None and self.overdue_ids is not None:
+            late = c.id.in_(self.overdue_ids())
+            conditions.append(late if criteria.overdue else ~late)
         per_page = max(1, min(criteria.per_page, 200))
         page = max(1, criteria.page)
         with self.engine.connect() as db:
@@ -194,7 +217,7 @@ class ComplaintListView(View):
             total = db.scalar(select(func.count()).select_from(complaint_list).where(*conditions))
             rows = db.execute(
                 select(complaint_list).where(*conditions)
-                .order_by(c.received_at.desc(), c.id)
+                .order_by(*_order(criteria.sort), c.id)
                 .limit(per_page).offset((page - 1) * per_page)
             ).mappings().all()
         return SummaryPage(items=[_summary_of(r) for r in rows], total=int(total or 0),
@@ -210,8 +233,10 @@ class ComplaintListView(View):
 
     def _exact_matches(self, q: str) -> list[ColumnElement[bool]]:
         """Whole identifiers, each one indexed lookup: the consumer's full phone, name or
-        ID number (blind index), the business's credit code."""
-        matches = [complaint_list.c.business_key == halfwidth(q).strip().upper()]
+        ID number (blind index), the business's credit code, the case number."""
+        matches = [complaint_list.c.business_key == halfwidth(q).strip().upper(),
+                   # A case number read out on the phone finds its case exactly.
+                   complaint_list.c.number == q.strip().upper()]
         tokens = self.index.lookup_tokens(q)
         if tokens:
             matches.append(complaint_list.c.id.in_(
@@ -242,11 +267,30 @@ class ComplaintListView(View):
                 select(c.id).where(c.state.in_(closed), c.received_at < stored_utc(moment))
                 .order_by(c.received_at, c.id)))
 
+    def numbers_of(self, ids: list[str]) -> dict[str, str]:
+        """The case numbers of these complaints, for lists built from other views."""
+        c = complaint_list.c
+        if not ids:
+            return {}
+        with self.engine.connect() as db:
+            rows = db.execute(select(c.id, c.number).where(c.id.in_(ids))).all()
+        return {key: number for key, number in rows if number}
+
     def count_by_state(self) -> dict[str, int]:
         c = complaint_list.c
         with self.engine.connect() as db:
             rows = db.execute(select(c.state, func.count()).group_by(c.state)).all()
         return {state: int(n) for state, n in rows}
+
+
+def _order(sort: str) -> list[Any]:
+    name = sort.lstrip("-")
+    if name not in SORTS:
+        name, sort = "received_at", "-received_at"
+    # Amounts are stored as decimal strings: compared as numbers, not as text.
+    column: Any = (cast(complaint_list.c.amount, Numeric(18, 2)) if name == "amount"
+                   else complaint_list.c[name])
+    return [column.desc() if sort.startswith("-") else column.asc()]
 
 
 def _summary_of(row: Any) -> ComplaintSummary:
@@ -267,4 +311,5 @@ def _summary_of(row: Any) -> ComplaintSummary:
         amount=Decimal(row["amount"]),
         suspended=bool(row["suspended"]),
         updated_at=row["updated_at"].replace(tzinfo=UTC),
+        number=row["number"],
     )

@@ -405,6 +405,14 @@ class TimelinessView(View):
 
     # ----- asking -------------------------------------------------------------------
 
+    def overdue_ids(self) -> Select[Any]:
+        """The complaints with a clock running past its due moment now, as a subquery
+        other views' queries can filter by."""
+        now = _aware(self.clock())
+        moments = _Moments.of(self.keeper, now, now=now)
+        running = moments.running([moments.overdue()], [timeliness_clocks.c.complaint_id])
+        return select(running.c.complaint_id)
+
     def timeliness(self, criteria: TimelinessFilter | None = None) -> TimelinessPage:
         """`GET /api/v1/timeliness`: running clocks (a page) and the summary per office and mediator."""
         criteria = criteria or TimelinessFilter()

@@ -27,6 +27,7 @@ from api.pages.sessions import PageUser, check_csrf, require
 from application.errors import ComplaintNotFound, ConcurrentUpdate, VersionMismatch
 from application.views import ComplaintDetails
 from domain.errors import CommandNotAllowed, InvalidValue, NotPermitted
+from domain.evidence import MAX_CASE_BYTES, MAX_FILE_BYTES
 from domain.permissions import may
 from domain.regulation import by_id
 from domain.vocabulary import (
@@ -66,6 +67,27 @@ def actions_for(details: ComplaintDetails, user: PageUser) -> list[str]:
 
 # ----- the page ------------------------------------------------------------------------
 
+EVIDENCE_LIMITS = {"file_mib": MAX_FILE_BYTES // (1024 * 1024),
+                   "case_mib": MAX_CASE_BYTES // (1024 * 1024)}
+
+# Events whose typed words are notes on the case, and the field holding them: a note
+# given with a decision (不予受理, 终止调解, ...) is as much the case's record as a note.
+NOTE_EVENTS = {
+    "NoteAdded": "text", "Rejected": "note", "Transferred": "note", "ClockSuspended": "note",
+    "Terminated": "note", "TerminationNoticeRecorded": "note", "Withdrawn": "note",
+    "Escalated": "reason", "SatisfactionRecorded": "comment",
+}
+
+
+def note_kind_of(item: Any) -> str:
+    """A note's kind; the words given with a decision count as plain notes."""
+    return item.data["kind"] if item.type == "NoteAdded" else "note"
+
+
+def note_text_of(item: Any) -> str:
+    return item.data.get(NOTE_EVENTS.get(item.type, "text"), "")
+
+
 @router.get("/cases/{complaint_id}")
 @page
 def case_page(request: Request, complaint_id: str, kind: str | None = None) -> Response:
@@ -80,7 +102,8 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
     details = access.readable(desk, complaint_id, api_user(user))
     clocks = wiring.timeliness.of_events(desk.events.get(complaint_id))
     history = desk.history(complaint_id)
-    notes = [h for h in history if h.type == "NoteAdded"]
+    notes = [h for h in history if h.type in NOTE_EVENTS
+             and h.data.get(NOTE_EVENTS[h.type]) not in (None, "", AGREEMENT_BREACHED)]
     kinds = [k.value for k in NoteKind]
     shown_kind = kind if kind in kinds else None
     receipt_text = by_id(details.regulation)
@@ -88,8 +111,8 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
     mediators = [a for a in wiring.accounts.all() if a.role is Role.MEDIATOR]
     return render(
         request, "case.html", status=status, c=details, clocks=clocks,
-        history=history, notes=[n for n in notes if not shown_kind or n.data["kind"] == shown_kind],
-        note_counts={k: sum(1 for n in notes if n.data["kind"] == k) for k in kinds},
+        history=history, notes=[n for n in notes if not shown_kind or note_kind_of(n) == shown_kind],
+        note_counts={k: sum(1 for n in notes if note_kind_of(n) == k) for k in kinds},
         note_kind=shown_kind, actions=actions_for(details, user),
         receipt_text=receipt_text, mediation_text=mediation_text,
         options={
@@ -110,7 +133,8 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
             "mediators": mediators,
             "offices": [o for o in known_offices(wiring) if o != details.office],
         },
-        breach=AGREEMENT_BREACHED,
+        breach=AGREEMENT_BREACHED, note_text_of=note_text_of, note_kind_of=note_kind_of,
+        limits=EVIDENCE_LIMITS,
         credit_entries=(wiring.credit_ledger.complaint_entries(str(complaint_id))
                         if user.role is Role.SUPERVISOR else []),
         **context,
@@ -222,9 +246,15 @@ def act(request: Request, complaint_id: str, command: str, form: FormFields) -> 
     except InvalidValue as error:
         return _case(request, user, key, status=422, open_action=command, values=values,
                      errors=field_errors({error.field: error}, t))
-    except (VersionMismatch, ConcurrentUpdate):
-        return _case(request, user, key, status=409,
-                     banner=("error", t("banner.changed_meanwhile")))
+    except (VersionMismatch, ConcurrentUpdate) as error:
+        # What was typed stays in its open form, beside what others did meanwhile; the
+        # form now carries the current version, so sending it again is a choice made
+        # knowing the case as it stands.
+        since = expected if expected is not None else 0
+        changes = [h for h in wiring.desk.history(key) if h.version > since]
+        return _case(request, user, key, status=412 if isinstance(error, VersionMismatch)
+                     else 409, banner=("error", t("banner.changed_meanwhile")),
+                     open_action=command, values=values, changes=changes)
     except CommandNotAllowed as error:
         allowed = ", ".join(t.label("command", c) for c in error.allowed) or "—"
         return _case(request, user, key, status=409, banner=("error", t(

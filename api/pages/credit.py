@@ -63,7 +63,10 @@ def _business(request: Request, user: PageUser, key: str, *, as_of: str | None =
     now = today(wiring)
     chosen = _day(as_of, now)
     credit = wiring.credit.business(key, as_of=chosen)
+    numbers = wiring.complaint_list.numbers_of(
+        sorted({str(en.complaint_id) for en in credit.entries}))
     return render(request, "business.html", status=status, credit=credit, today=now,
+                  numbers=numbers,
                   quoted_key=quote(credit.key, safe=""), **context)
 
 

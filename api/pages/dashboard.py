@@ -125,4 +125,5 @@ def dashboard(request: Request) -> Response:
               for name in ("open", "overdue", "due_soon", "closed", "met")}
     return render(request, "dashboard.html", clocks=clocks, totals=totals,
                   watch=wiring.credit.watch_list(as_of=now), stats=stats,
-                  volume_chart=volume, on_time_chart=on_time)
+                  volume_chart=volume, on_time_chart=on_time,
+                  numbers=wiring.complaint_list.numbers_of([i.id for i in clocks.items]))

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from starlette.datastructures import UploadFile
 
 from api.pages.i18n import Translator
 from domain.errors import InvalidValue
@@ -24,6 +25,20 @@ async def _form_fields(request: Request) -> dict[str, str]:
 
 
 FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+
+
+async def _form_files(request: Request) -> list[tuple[str | None, bytes]]:
+    """The evidence files of a multipart form, read whole (the request's size was capped
+    before it got here); an empty file input sends one nameless, empty part."""
+    form = await request.form()
+    found = []
+    for name, value in form.multi_items():
+        if name == "evidence" and isinstance(value, UploadFile) and (value.filename or value.size):
+            found.append((value.filename, await value.read()))
+    return found
+
+
+FormFiles = Annotated[list[tuple[str | None, bytes]], Depends(_form_files)]
 
 
 # ----- the intake form ---------------------------------------------------------------

@@ -10,10 +10,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.bootstrap import Wiring
-from api.pages.forms import FormFields, field_errors, intake_body, parse_all
+from api.pages.forms import FormFields, FormFiles, field_errors, intake_body, parse_all
 from api.pages.rendering import page, render, see_other, translator
 from api.pages.sessions import check_csrf, require
-from application.errors import IdempotencyKeyReused
+from application.errors import ComplaintNotFound, IdempotencyKeyReused
+from domain.complaint import complaint_id_for
+from domain.evidence import MAX_CASE_BYTES, MAX_FILE_BYTES, EvidenceFile, FileTooLarge, UnsupportedFileType
 from domain.intake import Intake
 from domain.vocabulary import Category, Channel, Industry, Role
 
@@ -28,10 +30,45 @@ def _form(request: Request, *, values: dict[str, str], status: int = 200,
           errors: dict | None = None, filed: str | None = None,
           banner: tuple[str, str] | None = None) -> Response:
     wiring: Wiring = request.app.state.wiring
+    filed = _uuid(filed)
     return render(request, "intake.html", status=status, values=values, errors=errors or {},
-                  filed=_uuid(filed), banner=banner, channels=[c.value for c in Channel],
+                  limits={"file_mib": MAX_FILE_BYTES // (1024 * 1024),
+                          "case_mib": MAX_CASE_BYTES // (1024 * 1024)},
+                  filed=filed, filed_number=_number_of(wiring, filed), banner=banner, channels=[c.value for c in Channel],
                   categories=[c.value for c in Category], industries=[i.value for i in Industry],
                   offices=known_offices(wiring))
+
+
+def _filed_already(wiring: Wiring, complaint_id: uuid.UUID) -> bool:
+    try:
+        wiring.desk.get_complaint(complaint_id)
+    except ComplaintNotFound:
+        return False
+    return True
+
+
+def _evidence_refused(request: Request, files: list[tuple[str | None, bytes]]) -> tuple[
+        int, str] | None:
+    """Files are checked before the complaint is filed, so a refused file files nothing."""
+    t = translator(request)
+    try:
+        checked = [EvidenceFile.of(name, data, "evidence") for name, data in files]
+    except FileTooLarge as error:
+        return 413, t("evidence.too_large", mib=error.limit // (1024 * 1024))
+    except UnsupportedFileType:
+        return 415, t("evidence.unsupported")
+    if sum(f.size for f in checked) > MAX_CASE_BYTES:
+        return 413, t("evidence.too_large_case", mib=MAX_CASE_BYTES // (1024 * 1024))
+    return None
+
+
+def _number_of(wiring: Wiring, filed: str | None) -> str | None:
+    if filed is None:
+        return None
+    try:
+        return wiring.desk.get_complaint(uuid.UUID(filed)).number
+    except ComplaintNotFound:
+        return None
 
 
 def _uuid(raw: str | None) -> str | None:
@@ -43,16 +80,17 @@ def _uuid(raw: str | None) -> str | None:
 
 @router.get("/intake")
 @page
-def intake_form(request: Request, filed: str | None = None) -> Response:
+def intake_form(request: Request, filed: str | None = None, again: str | None = None) -> Response:
     user = require(request, Role.OPERATOR)
     values = {"channel": Channel.PHONE.value, "office": user.office or "",
               "idempotency_key": uuid.uuid4().hex}
-    return _form(request, values=values, filed=filed)
+    banner = ("error", translator(request)("intake.resubmitted")) if again and filed else None
+    return _form(request, values=values, filed=filed, banner=banner)
 
 
 @router.post("/intake")
 @page
-def file_complaint(request: Request, form: FormFields) -> Response:
+def file_complaint(request: Request, form: FormFields, files: FormFiles) -> Response:
     user = require(request, Role.OPERATOR)
     check_csrf(request, form)
     wiring: Wiring = request.app.state.wiring
@@ -64,14 +102,21 @@ def file_complaint(request: Request, form: FormFields) -> Response:
     if intake is None:
         return _form(request, values=values, status=422,
                      errors=field_errors(refusals, translator(request)))
-    # The key makes a double click or a resent form return the first filing.
+    refused = _evidence_refused(request, files)
+    if refused is not None:
+        return _form(request, values=values, status=refused[0], banner=("error", refused[1]))
+    # The form's one-time token makes a double click, a refresh or a form sent again
+    # after the back button return the first filing, even when a field was changed
+    # meanwhile: a filed complaint is not edited by sending its form again.
     key = (form.get("idempotency_key") or "").strip()[:200] or None
+    resent = key is not None and _filed_already(wiring, complaint_id_for(key, user.actor.username))
     try:
         complaint_id = desk.file(intake, actor=user.actor, idempotency_key=key)
     except IdempotencyKeyReused:
-        values["idempotency_key"] = uuid.uuid4().hex
-        return _form(request, values=values, status=409,
-                     banner=("error", translator(request)("intake.resubmitted")))
+        first = complaint_id_for(key, user.actor.username)
+        return see_other(f"/intake?filed={first}&again=1")
+    if files and not resent:
+        wiring.evidence.add_many(complaint_id, actor=user.actor, files=files)
     # The queue is a projection: let it catch up so the case is there on the next page.
     wiring.projections.wait_until(wiring.projections.head(), timeout=2.0)
     return see_other(f"/intake?filed={complaint_id}")

@@ -3,13 +3,15 @@ the ones lately closed."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from adapters.views.timeliness import TimelinessFilter
 from api.bootstrap import Wiring
 from api.pages.rendering import page, render
-from api.pages.rows import CaseRow, summaries_by_id
+from api.pages.rows import CaseRow, positive_int, summaries_by_id
 from api.pages.sessions import require
 from application.listing import ListFilter
 from domain.vocabulary import Role
@@ -17,11 +19,13 @@ from domain.vocabulary import Role
 router = APIRouter()
 
 RECENT = 20
+PER_PAGE = 50
 
 
 @router.get("/my-cases")
 @page
-def my_cases(request: Request) -> Response:
+def my_cases(request: Request,
+             page_no: Annotated[str | None, Query(alias="page")] = None) -> Response:
     user = require(request, Role.MEDIATOR)
     wiring: Wiring = request.app.state.wiring
     clocks = wiring.timeliness.timeliness(
@@ -38,5 +42,8 @@ def my_cases(request: Request) -> Response:
     closed = [CaseRow(s.id, s) for s in ended[:RECENT]]
     counts = {"open": len(running), "overdue": sum(1 for c in clocks if c.overdue),
               "due_soon": sum(1 for c in clocks if c.due_soon)}
-    return render(request, "my_cases.html", rows=running, closed=closed, counts=counts,
-                  total=listed.total)
+    pages = max(1, -(-len(running) // PER_PAGE))
+    number = min(positive_int(page_no), pages)
+    shown = running[(number - 1) * PER_PAGE:number * PER_PAGE]
+    return render(request, "my_cases.html", rows=shown, closed=closed, counts=counts,
+                  total=listed.total, page_number=number, pages=pages)

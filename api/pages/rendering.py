@@ -27,6 +27,7 @@ from api.pages.sessions import (
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.errors import ComplaintNotFound
 from domain.errors import DomainError, NotPermitted
+from domain.identifiers import uscc_problem
 from domain.vocabulary import Role
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -101,6 +102,29 @@ class Formats:
     @staticmethod
     def short(value: object) -> str:
         return str(value)[:8]
+
+    @staticmethod
+    def size(value: int) -> str:
+        """Bytes as people read them: 2.4 MB, 820 KB."""
+        if value >= 1024 * 1024:
+            return f"{value / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(value / 1024))} KB"
+
+    @staticmethod
+    def count(value: int | None) -> str:
+        return "—" if value is None else f"{value:,}"
+
+    @staticmethod
+    def decimal(value: Decimal | float | int | None, places: int = 1) -> str:
+        """A figure for people: rounded, grouped, never 4.666666666666666666666666667."""
+        if value is None:
+            return "—"
+        return f"{Decimal(str(value)):,.{places}f}"
+
+    @staticmethod
+    def credit_code(key: str | None) -> str:
+        """The business's unified social credit code, when its key is one; else a dash."""
+        return key if key and uscc_problem(key) is None else "—"
 
 
 def translator(request: Request) -> Translator:

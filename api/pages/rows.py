@@ -57,6 +57,7 @@ def masked_summary(wiring: Wiring, complaint_id: str) -> ComplaintSummary | None
         consumer_name=mask_name(d.consumer["name"]), consumer_phone=mask_phone(d.consumer["phone"]),
         business_key=d.business["key"], business_name=d.business["name"], category=d.category,
         industry=d.industry, amount=d.amount, suspended=d.suspended, updated_at=d.updated_at,
+        number=d.number,
     )
 
 

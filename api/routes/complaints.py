@@ -66,7 +66,8 @@ def file_complaint(body: FileIn, user: Annotated[User, access.allowed_to("file")
 @router.get("", response_model=PageOut)
 def list_complaints(criteria: Annotated[ListQuery, Query()], user: CurrentUser,
                     wiring: WiringDep) -> PageOut:
-    return PageOut.of(wiring.complaint_list.search(access.scoped(user, criteria.to_filter())))
+    return PageOut.of(wiring.complaint_list.search(
+        access.scoped(user, criteria.to_filter(wiring.settings.tz))))
 
 
 @router.get("/{complaint_id}", response_model=ComplaintOut,

@@ -15,7 +15,7 @@ def test_health_says_the_store_answers_and_how_far_views_trail(api):
     assert health.status_code == 200
     body = health.json()
     assert body["status"] == "ok"
-    assert body["events"] == 1
+    assert body["events"] == 2  # the filing and the claim of its case number
     assert set(body["projection_lag"]) >= {"complaint_list"}
 
 
@@ -46,7 +46,7 @@ def test_metrics_count_requests_by_route_and_status_and_report_events_and_lag(ap
             'route="/api/v1/complaints/{complaint_id}/accept",status="409"} 1.0' in text)
     assert 'http_request_duration_seconds_bucket{le="0.1",method="POST",' in text
     assert "complaints_events_appended_total 2.0" in text
-    assert "complaints_event_store_head 2.0" in text
+    assert "complaints_event_store_head 3.0" in text  # filed, its number claimed, accepted
     assert 'complaints_projection_lag_events{view="complaint_list"} 0.0' in text
     assert complaint_id not in text  # routes are templates: no ids, no unbounded labels
 

@@ -393,7 +393,7 @@ def test_refusals_are_shown_on_the_case_page_never_as_a_500(api, desk):
     operator = desk["op01"]
     case = f"/cases/{complaint_id}"
     stale = operator.post(f"{case}/withdraw", {"version": "1"}, token_from=case)
-    assert stale.status_code == 409 and 'class="banner error"' in stale.text
+    assert stale.status_code == 412 and 'class="banner error"' in stale.text
     not_now = operator.post(f"{case}/reject", {"version": "2", "reason": "incomplete"},
                             token_from=case)
     assert not_now.status_code == 409 and 'class="banner error"' in not_now.text

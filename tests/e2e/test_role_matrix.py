@@ -25,11 +25,16 @@ class Cell:
     allowed: frozenset[str]
     body: dict[str, Any] | None = None
     params: dict[str, Any] | None = None
+    files: dict[str, Any] | None = None  # a multipart upload instead of a JSON body
 
 
 def cell(method: str, path: str, state: str | None, allowed: str, body: Any = None,
-         params: Any = None) -> Cell:
-    return Cell(method, path, state, frozenset(allowed.split()), body, params)
+         params: Any = None, files: Any = None) -> Cell:
+    return Cell(method, path, state, frozenset(allowed.split()), body, params, files)
+
+
+RECEIPT = {"file": ("receipt.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32,
+                    "image/png")}
 
 
 C = "/api/v1/complaints"
@@ -88,6 +93,9 @@ MATRIX = [
     cell("POST", ID + "/legal-hold", "resolved", "sup01", {"reference": "监管调查"}),
     cell("POST", ID + "/legal-hold/release", "held", "sup01", {"reference": "调查结束"}),
     cell("POST", ID + "/erase", "resolved", "sup01", {"basis": "request"}),
+    cell("GET", ID + "/attachments", "mediated", "op01 med01 sup01"),
+    cell("POST", ID + "/attachments", "mediated", "op01 med01 sup01", files=RECEIPT),
+    cell("GET", "/api/v1/exports/complaints", None, "op01 med01 med02 sup01"),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 
@@ -99,6 +107,8 @@ def _call(api: Any, c: Cell, who: str, complaint_id: str | None) -> Any:
     headers = api.auth(None if who == "anonymous" else who)
     if c.method == "GET":
         return api.http.get(path, params=c.params, headers=headers)
+    if c.files:
+        return api.http.post(path, files=c.files, headers=headers)
     body = a_filing() if c.path == C else c.body
     return api.http.post(path, json=body, headers=headers)
 
@@ -138,6 +148,9 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         ("POST", "/api/v1/credit/entries/{entry_id}/void"),
         # The matrix calls the route with a real business key.
         ("GET", "/api/v1/businesses/{key}/credit"),
+        # A download needs an attachment of its own; tests/e2e/test_evidence_files.py
+        # walks its roles.
+        ("GET", "/api/v1/complaints/{complaint_id}/attachments/{attachment_id}"),
     }
-    assert len([r for r in routes if r[1].startswith(C)]) == 26
+    assert len([r for r in routes if r[1].startswith(C)]) == 28
     assert routes <= covered, sorted(routes - covered)

@@ -184,7 +184,8 @@ def test_filing_again_with_the_same_idempotency_key_returns_the_first_complaint(
     assert retry == first
     assert other_operator != first
     stored = desk.recorder.select_notifications(start=None, limit=100)
-    assert [n.topic.rsplit(".", 1)[-1] for n in stored] == ["Filed", "Filed"]
+    # Each filing is stored with the claim of its case number; the retry stored nothing.
+    assert [n.topic.rsplit(".", 1)[-1] for n in stored] == ["Filed", "Claimed", "Filed", "Claimed"]
     assert desk.get_complaint(first).request == "退货退款"
 
 

@@ -65,8 +65,10 @@ def test_no_personal_data_can_be_read_from_the_raw_database(wiring, clock):
     desk.record_satisfaction(complaint_id, actor=operator, score=2, comment="欧阳小明不满意")
     rejected = desk.file(an_intake(clock(), consumer=PERSONAL), actor=operator)
     desk.reject(rejected, actor=operator, reason="outside_remit", note="已电话告知欧阳小明")
-    withdrawn = desk.file(an_intake(clock(), consumer=PERSONAL), actor=operator)
+    withdrawn = desk.file(an_intake(clock(), consumer=PERSONAL, office="SH-12315"),
+                          actor=operator)
     desk.transfer(withdrawn, actor=operator, to_office="SH-JA", note="欧阳小明要求移送")
+    desk.return_to_intake(withdrawn, actor=operator, reason="欧阳小明住所不在本区")
     desk.withdraw(withdrawn, actor=operator, note="欧阳小明撤回")
     wiring.projections.catch_up()
     # The desk still finds the caller and the words, through keyed tokens.

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Views follow the store inside the serving process; set false when a worker
     # (`complaints projections run`) keeps them current instead, as in production.
     projections_in_process: bool = True
+    # The scraper's bearer token for /metrics; without it /metrics answers loopback only.
+    metrics_token: str | None = Field(default=None, repr=False, min_length=16)
 
     @field_validator("database_url")
     @classmethod

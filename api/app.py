@@ -11,15 +11,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from adapters.settings import Settings
 from api import errors, pages
 from api.auth import Tokens, signing_key
 from api.bootstrap import Wiring, wire
 from api.deps import WiringDep
+from api.health import StoreProbe
 from api.logging import configure as configure_logging
-from api.metrics import Metrics
+from api.metrics import Metrics, scraper_allowed
 from api.middleware import MAX_BODY, RequestGuard
 from api.routes import API_PREFIX, routers
 
@@ -38,13 +39,17 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if isinstance(source, Wiring):
-            yield
+            try:
+                yield
+            finally:
+                app.state.store_probe.close()
             return
         wiring = wire(settings, follow=settings.projections_in_process)
         attach(app, wiring)
         try:
             yield
         finally:
+            app.state.store_probe.close()
             wiring.close()
 
     app = FastAPI(
@@ -56,6 +61,8 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     )
     app.state.tokens = tokens
     app.state.metrics = metrics
+    app.state.metrics_token = settings.metrics_token
+    app.state.store_probe = StoreProbe()
     if isinstance(source, Wiring):
         attach(app, source)
     errors.install(app)
@@ -73,15 +80,23 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     return app
 
 
-def healthz(wiring: WiringDep) -> dict[str, Any]:
-    """Alive and able to read the store; how far each view trails it."""
-    lag = wiring.projections.lag()
-    return {"status": "ok", "events": wiring.projections.head(), "projection_lag": lag}
+async def healthz(request: Request, wiring: WiringDep) -> Response:
+    """Within a second: `ok`; `degraded` naming each view stopped by an event it cannot
+    apply and where; or 503 `down` saying the database does not answer."""
+    state = await request.app.state.store_probe.look(wiring)
+    status, body = state.health()
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def metrics_text(request: Request) -> Response:
+async def metrics_text(request: Request, wiring: WiringDep) -> Response:
     metrics: Metrics = request.app.state.metrics
-    return Response(metrics.render(), media_type=metrics.content_type)
+    if not scraper_allowed(request):
+        return errors.problem(403, "metrics are served to the configured scraper only: "
+                                   "COMPLAINTS_METRICS_TOKEN, or a loopback address",
+                              slug="not-permitted")
+    state = await request.app.state.store_probe.look(wiring)
+    return Response(metrics.render(state), media_type=metrics.content_type)
 
 
 def _problem_documents(app: FastAPI) -> None:

@@ -31,6 +31,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
+from adapters.faults import is_unavailable
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.errors import (
     ComplaintNotFound,
@@ -38,7 +39,9 @@ from application.errors import (
     IdempotencyKeyReused,
     VersionMismatch,
 )
-from domain.errors import CommandNotAllowed, DomainError, InvalidValue, NotPermitted
+from domain.errors import (
+    CommandNotAllowed, DomainError, InvalidValue, InvalidValues, NotPermitted,
+)
 
 log = logging.getLogger("complaints.api")
 
@@ -89,8 +92,10 @@ def problem(status: int, detail: str, *, slug: str | None = None, title: str | N
 
 def _invalid_value(_: Request, error: Exception) -> ProblemResponse:
     assert isinstance(error, InvalidValue)
-    return problem(422, str(error), slug="invalid-field", field=error.field,
-                   errors=[{"field": error.field, "message": error.message}])
+    every = error.problems if isinstance(error, InvalidValues) else [error]
+    return problem(422, "; ".join(str(p) for p in every), slug="invalid-field",
+                   field=error.field,
+                   errors=[{"field": p.field, "message": p.message} for p in every])
 
 
 def _not_allowed(_: Request, error: Exception) -> ProblemResponse:
@@ -168,13 +173,7 @@ def unexpected(error: BaseException) -> ProblemResponse:
 
 
 def _is_database_unavailable(error: BaseException) -> bool:
-    from eventsourcing.persistence import InterfaceError, OperationalError
-    from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.exc import OperationalError as SQLOperationalError
-
-    if isinstance(error, OperationalError | InterfaceError | SQLOperationalError):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+    return is_unavailable(error)
 
 
 def install(app: FastAPI) -> None:

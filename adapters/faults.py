@@ -33,7 +33,10 @@ def is_unavailable(error: BaseException) -> bool:
 def _is_psycopg_unavailable(error: BaseException) -> bool:
     try:
         import psycopg
-        from psycopg_pool import PoolTimeout
+        from psycopg_pool import PoolTimeout, TooManyRequests
     except ImportError:  # pragma: no cover - psycopg is a dependency
         return False
-    return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError | PoolTimeout)
+    if isinstance(error, psycopg.errors.QueryCanceled | psycopg.errors.LockNotAvailable):
+        return True  # a statement or lock timeout: the database is too busy right now
+    return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError | PoolTimeout
+                      | TooManyRequests)

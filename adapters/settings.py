@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     # Views follow the store inside the serving process; set false when a worker
     # (`complaints projections run`) keeps them current instead, as in production.
     projections_in_process: bool = True
+    # Every wait on the database is bounded, so an outage answers 503 at once instead of
+    # hanging request threads: connecting and waiting for a pooled connection,
+    # a running statement, and data the network never acknowledges (seconds).
+    db_connect_timeout: float = Field(default=2.0, gt=0, le=60)
+    db_statement_timeout: float = Field(default=15.0, gt=0, le=3600)
+    db_network_timeout: float = Field(default=5.0, gt=0, le=600)
+    # At most this many requests queue for a pooled connection; more get 503 at once.
+    db_max_waiting: int = Field(default=40, ge=1, le=10_000)
     # The scraper's bearer token for /metrics; without it /metrics answers loopback only.
     metrics_token: str | None = Field(default=None, repr=False, min_length=16)
 
@@ -84,7 +92,8 @@ class Settings(BaseSettings):
         else:
             parts = urlsplit(self.database_url)
             env = {
-                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                # eventsourcing.postgres, with statement and network timeouts added.
+                "PERSISTENCE_MODULE": "adapters.event_store:BoundedPostgresFactory",
                 "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
                 "POSTGRES_HOST": parts.hostname or "127.0.0.1",
                 "POSTGRES_PORT": str(parts.port or 5432),
@@ -97,6 +106,12 @@ class Settings(BaseSettings):
                 "POSTGRES_POOL_SIZE": "5",
                 "POSTGRES_MAX_OVERFLOW": "10",
                 "POSTGRES_LOCK_TIMEOUT": "5",
+                # eventsourcing takes whole seconds here; libpq needs at least 2.
+                "POSTGRES_CONNECT_TIMEOUT": str(max(2, round(self.db_connect_timeout))),
+                "POSTGRES_MAX_WAITING": str(self.db_max_waiting),
+                "POSTGRES_PRE_PING": "y",
+                "POSTGRES_STATEMENT_TIMEOUT": str(self.db_statement_timeout),
+                "POSTGRES_TCP_USER_TIMEOUT": str(self.db_network_timeout),
             }
         if self.cipher_key:
             env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"

@@ -165,11 +165,16 @@ def unexpected(error: BaseException) -> ProblemResponse:
     and only the exception's type and frames to the log, since messages can carry values."""
     if _is_database_unavailable(error):
         log.warning("database unavailable: %s", type(error).__name__)
-        return problem(503, "the database is busy or unreachable; retry shortly",
-                       slug="unavailable", headers={"Retry-After": "1"})
+        return unavailable()
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("unhandled %s\n%s", type(error).__qualname__, frames)
     return problem(500, "an internal error occurred; it has been logged", slug="internal")
+
+
+def unavailable() -> ProblemResponse:
+    """503: nothing was recorded; the same request may be sent again after a second."""
+    return problem(503, "the database is busy or unreachable; nothing was recorded, "
+                        "retry shortly", slug="unavailable", headers={"Retry-After": "1"})
 
 
 def _is_database_unavailable(error: BaseException) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.breaker import Breaker, means_unreachable
 from api.logging import log_request
 from api.metrics import Metrics
 
@@ -19,11 +20,17 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+# Served without the database: never held back while it is away.
+_WITHOUT_STORE = ("/static/", "/healthz", "/metrics", "/docs", "/openapi.json", "/lang/")
+
+
 class RequestGuard:
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, max_body: int = MAX_BODY) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, max_body: int = MAX_BODY,
+                 breaker: Breaker | None = None) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body = max_body
+        self.breaker = breaker or Breaker()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,6 +54,9 @@ class RequestGuard:
             await send(message)
 
         try:
+            if self.breaker.is_open() and not scope["path"].startswith(_WITHOUT_STORE):
+                await errors.unavailable()(scope, receive, send_with_headers)
+                return
             if scope["method"] in _BODY_METHODS:
                 body = await self._read_body(headers, receive)
                 if body is None:
@@ -57,6 +67,8 @@ class RequestGuard:
                 receive = _replay(body, receive)
             await self.app(scope, receive, send_with_headers)
         except Exception as error:  # noqa: BLE001 - the last resort, logged by `unexpected`
+            if means_unreachable(error):
+                self.breaker.trip()
             if response_started:
                 raise
             await errors.unexpected(error)(scope, receive, send_with_headers)

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     db_network_timeout: float = Field(default=5.0, gt=0, le=600)
     # At most this many requests queue for a pooled connection; more get 503 at once.
     db_max_waiting: int = Field(default=40, ge=1, le=10_000)
+    # Sign-in attempts (`limits` notation): failures per account, attempts per client
+    # address; over either, 429 with Retry-After. Kept in this process's memory unless a
+    # shared store is named (e.g. redis://host:6379 with several API processes).
+    sign_in_per_account: str = "5/minute"
+    sign_in_per_address: str = "30/minute"
+    sign_in_limits_storage: str = "memory://"
+    # Password checks (64 MiB each with argon2's defaults) running at once.
+    password_checks: int = Field(default=2, ge=1, le=64)
     # The scraper's bearer token for /metrics; without it /metrics answers loopback only.
     metrics_token: str | None = Field(default=None, repr=False, min_length=16)
 
@@ -53,6 +61,14 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise ValueError("use sqlite:///path or postgresql://user@host:port/dbname")
         return url
+
+    @field_validator("sign_in_per_account", "sign_in_per_address")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from adapters.settings import Settings
 from api import errors, pages
-from api.auth import Tokens, signing_key
+from api.auth import AccountStates, Tokens, signing_key
 from api.bootstrap import Wiring, wire
 from api.deps import WiringDep
 from api.health import StoreProbe
@@ -23,6 +23,7 @@ from api.logging import configure as configure_logging
 from api.metrics import Metrics, scraper_allowed
 from api.middleware import MAX_BODY, RequestGuard
 from api.routes import API_PREFIX, routers
+from api.sign_in import SignIn
 
 
 def create_app(source: Wiring | Settings | None = None) -> FastAPI:
@@ -62,6 +63,10 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     app.state.tokens = tokens
     app.state.metrics = metrics
     app.state.metrics_token = settings.metrics_token
+    app.state.account_states = AccountStates()
+    app.state.sign_in = SignIn(per_account=settings.sign_in_per_account,
+                               per_address=settings.sign_in_per_address,
+                               storage=settings.sign_in_limits_storage)
     app.state.store_probe = StoreProbe()
     if isinstance(source, Wiring):
         attach(app, source)

@@ -12,6 +12,8 @@
 | body over 1 MiB                            | 413    |
 | `InvalidValue`, schema validation (names the field) | 422 |
 | `IdempotencyKeyReused` (same key, different complaint) | 422 |
+| `UnknownAccount` 404, `AccountExists` and `LastAdmin` 409 | |
+| `TooManyAttempts` (sign-in limits)         | 429    |
 | database unreachable or busy               | 503    |
 
 Nothing a client sends should reach the last resort (500). Problem details never
@@ -31,6 +33,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
+from adapters.accounts import AccountExists, LastAdmin, UnknownAccount
 from adapters.faults import is_unavailable
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.errors import (
@@ -39,6 +42,7 @@ from application.errors import (
     IdempotencyKeyReused,
     VersionMismatch,
 )
+from api.sign_in import SignInBusy, TooManyAttempts
 from domain.errors import (
     CommandNotAllowed, DomainError, InvalidValue, InvalidValues, NotPermitted,
 )
@@ -72,7 +76,8 @@ _TITLES = {
     400: "Malformed request", 401: "Not authenticated", 403: "Not permitted",
     404: "Not found", 405: "Method not allowed", 409: "Conflict",
     412: "Precondition failed", 413: "Request body too large", 415: "Unsupported media type",
-    422: "Invalid field", 500: "Internal error", 503: "Service unavailable",
+    422: "Invalid field", 429: "Too many requests", 500: "Internal error",
+    503: "Service unavailable",
 }
 
 
@@ -124,6 +129,30 @@ def _version_mismatch(_: Request, error: Exception) -> ProblemResponse:
 
 def _key_reused(_: Request, error: Exception) -> ProblemResponse:
     return problem(422, str(error), slug="idempotency-key-reused", field="Idempotency-Key")
+
+
+def _too_many_attempts(_: Request, error: Exception) -> ProblemResponse:
+    assert isinstance(error, TooManyAttempts)
+    return problem(429, str(error), slug="too-many-attempts", title="Too many attempts",
+                   headers={"Retry-After": str(error.retry_after)}, scope=error.scope)
+
+
+def _sign_in_busy(_: Request, error: Exception) -> ProblemResponse:
+    return problem(503, "too many sign-ins are being checked right now; retry shortly",
+                   slug="busy", headers={"Retry-After": "1"})
+
+
+def _unknown_account(_: Request, error: Exception) -> ProblemResponse:
+    return problem(404, str(error), slug="not-found")
+
+
+def _account_exists(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="account-exists", title="Account exists",
+                   field="username")
+
+
+def _last_admin(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="last-admin", title="Last admin")
 
 
 def _other_refusal(_: Request, error: Exception) -> ProblemResponse:
@@ -193,6 +222,11 @@ def install(app: FastAPI) -> None:
         VersionMismatch: _version_mismatch,
         IdempotencyKeyReused: _key_reused,
         DomainError: _other_refusal,
+        TooManyAttempts: _too_many_attempts,
+        SignInBusy: _sign_in_busy,
+        UnknownAccount: _unknown_account,
+        AccountExists: _account_exists,
+        LastAdmin: _last_admin,
         RequestValidationError: _validation_failed,
         HTTPException: _http_error,
     }

@@ -77,6 +77,10 @@ MATRIX = [
     cell("GET", "/api/v1/credit/model-candidates", None, "sup01"),
     cell("POST", "/api/v1/credit/what-if", None, "sup01", {"rules": DEFAULT_RULES}),
     cell("GET", "/api/v1/stats", None, "sup01", params={"from": "2026-01-01", "to": "2026-12-31"}),
+    cell("GET", "/api/v1/accounts", None, "adm01"),
+    cell("GET", "/api/v1/audit/accounts", None, "sup01 adm01"),
+    cell("POST", "/api/v1/accounts", None, "adm01",
+         {"role": "operator", "password": "a-long-secret-1"}),  # a new username per call
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 
@@ -89,6 +93,8 @@ def _call(api: Any, c: Cell, who: str, complaint_id: str | None) -> Any:
     if c.method == "GET":
         return api.http.get(path, params=c.params, headers=headers)
     body = a_filing() if c.path == C else c.body
+    if c.path == "/api/v1/accounts" and c.method == "POST":
+        body = {**c.body, "username": f"new-{who}"}
     return api.http.post(path, json=body, headers=headers)
 
 
@@ -127,6 +133,13 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         ("POST", "/api/v1/credit/entries/{entry_id}/void"),
         # The matrix calls the route with a real business key.
         ("GET", "/api/v1/businesses/{key}/credit"),
+        # These end tokens or sessions, which would pull the rug from the matrix's own;
+        # tests/e2e/test_accounts.py walks their roles.
+        ("POST", "/api/v1/auth/logout"),
+        ("POST", "/api/v1/accounts/{username}/disable"),
+        ("POST", "/api/v1/accounts/{username}/enable"),
+        ("POST", "/api/v1/accounts/{username}/password"),
+        ("POST", "/api/v1/accounts/{username}/role"),
     }
     assert len([r for r in routes if r[1].startswith(C)]) == 19
     assert routes <= covered, sorted(routes - covered)

@@ -79,7 +79,7 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     app.add_api_route("/metrics", metrics_text, methods=["GET"], tags=["operations"],
                       response_class=Response,
                       responses={200: {"content": {metrics.content_type: {
-                          "schema": {"type": "string"}}}}})
+                          "schema": {"type": "string"}}}}, **errors.documented(403, 503)})
     app.add_middleware(RequestGuard, metrics=metrics, max_body=MAX_BODY)
     _problem_documents(app)
     return app
@@ -90,8 +90,11 @@ async def healthz(request: Request, wiring: WiringDep) -> Response:
     apply and where; or 503 `down` saying the database does not answer."""
     state = await request.app.state.store_probe.look(wiring)
     status, body = state.health()
-    headers = {"Retry-After": "5"} if status == 503 else None
-    return JSONResponse(body, status_code=status, headers=headers)
+    if status == 503:
+        return errors.problem(503, body["detail"], slug="unavailable",
+                              headers={"Retry-After": "5"}, health="down",
+                              database=body["database"])
+    return JSONResponse(body, status_code=status)
 
 
 async def metrics_text(request: Request, wiring: WiringDep) -> Response:

@@ -135,14 +135,15 @@ def _nul_in_address(scope: Scope) -> errors.ProblemResponse | None:
 
 def _unreadable_body(headers: dict[bytes, bytes], body: bytes) -> errors.ProblemResponse | None:
     """JSON must be UTF-8 (RFC 8259): a UTF-16 or UTF-32 body, which the JSON parser would
-    quietly accept, is refused; so is a NUL character in a JSON or form body (files
+    quietly accept, is refused as malformed (400); so is a NUL character in a JSON or form body (files
     uploaded as multipart may hold any bytes)."""
     media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
     if media == b"application/json" or media.endswith(b"+json"):
         charset = _charset(headers.get(b"content-type", b""))
         if charset not in (None, "utf-8", "utf8") or body[:2] in (b"\xff\xfe", b"\xfe\xff") \
                 or (len(body) > 1 and (body[0] == 0 or body[1] == 0)):
-            return errors.problem(415, "a JSON body must be UTF-8", slug="unsupported-encoding")
+            return errors.problem(400, "a JSON body must be UTF-8 (RFC 8259)",
+                                  slug="malformed-json", title="Malformed request")
         if b"\x00" in body or _JSON_NUL.search(body):
             return _nul(_where_nul(body))
     elif media == b"application/x-www-form-urlencoded" and (b"\x00" in body or b"%00" in body):

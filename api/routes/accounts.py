@@ -23,7 +23,7 @@ from domain.errors import NotPermitted
 from domain.vocabulary import Role
 
 router = APIRouter(prefix=API_PREFIX, tags=["accounts"],
-                   responses=documented(401, 403, 404, 409, 422, 503))
+                   responses=documented(400, 401, 403, 404, 409, 413, 422, 503))
 
 Username = Annotated[str, Path(max_length=64)]
 

@@ -39,7 +39,7 @@ def me(user: CurrentUser) -> MeOut:
     return MeOut(username=user.username, role=user.role.value, office=user.office)
 
 
-@router.post("/logout", status_code=204, responses=documented(401))
+@router.post("/logout", status_code=204, responses=documented(401, 503))
 def logout(user: CurrentUser, wiring: WiringDep, request: Request) -> Response:
     """Ends every token and page session of this account, on every device."""
     wiring.accounts.sign_out(user.username, address=client_address(request))

@@ -33,14 +33,14 @@ def test_amounts_in_other_notations_are_refused_and_full_width_digits_are_read(a
     assert api.file(amount="１２８０．００")["amount"] == "1280.00"
 
 
-def test_a_json_body_in_utf_16_is_refused_as_unsupported(api):
+def test_a_json_body_in_utf_16_is_refused_as_malformed(api):
     raw = json.dumps(a_filing(), ensure_ascii=False)
     for encoding, content_type in (("utf-16", "application/json"),
                                    ("utf-16-le", "application/json"),
                                    ("utf-8", "application/json; charset=latin-1")):
         response = api.http.post("/api/v1/complaints", content=raw.encode(encoding),
                                  headers={**api.auth("op01"), "Content-Type": content_type})
-        assert response.status_code == 415, (encoding, response.text)
+        assert response.status_code == 400, (encoding, response.text)
         assert response.headers["content-type"] == "application/problem+json"
     assert api.listed().json()["total"] == 0
 

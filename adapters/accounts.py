@@ -156,7 +156,7 @@ class Accounts:
     and a disabled account look alike to whoever is signing in."""
 
     def __init__(self, engine: Engine, hasher: PasswordHasher | None = None, *,
-                 max_concurrent_checks: int = 2, check_wait: float = 10.0) -> None:
+                 max_concurrent_checks: int = 2, check_wait: float = 2.0) -> None:
         self.engine = engine
         self.hasher = hasher or PasswordHasher()
         self._checks = threading.BoundedSemaphore(max_concurrent_checks)

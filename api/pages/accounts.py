@@ -9,11 +9,9 @@ from datetime import UTC
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from adapters.accounts import (
-    AccountExists, Accounts, LastAdmin, UnknownAccount,
-)
+from adapters.accounts import AccountExists, Accounts, LastAdmin, UnknownAccount
 from api.pages.forms import FormFields
-from api.pages.rendering import page, render, see_other
+from api.pages.rendering import page, render, see_other, translator
 from api.pages.sessions import check_csrf, require
 from domain.errors import InvalidValue
 from domain.vocabulary import Role
@@ -86,8 +84,6 @@ def change_account(request: Request, username: str, action: str, form: FormField
 
 
 def _refused(request: Request, error: Exception, values: dict[str, str]) -> Response:
-    from api.pages.rendering import translator
-
     t = translator(request)
     if isinstance(error, LastAdmin):
         return _accounts_page(request, 409, t("accounts.last_admin"), values)

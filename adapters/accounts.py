@@ -2,19 +2,34 @@
 
 The password itself is never stored, logged or returned; only its argon2id hash is
 kept, in a `users` table on the same database as the event store. Accounts are
-configuration, not history, so they live in a plain table rather than in events.
+configuration, not history, so they live in a plain table rather than in events;
+what happens to them (created, disabled, enabled, password reset, role changed,
+every sign-in and failed sign-in, sign-out) is appended to `account_events`, which
+is only ever added to.
+
+Each account has a token version: every bearer token and page session names the
+version it was issued under, and disabling the account, a new password, a new role
+or signing out moves the version on, which ends them all at once.
+
+An argon2 check takes 64 MiB: at most `max_concurrent_checks` run at a time, the
+rest wait their turn (or are told to come back), so a flood of sign-ins cannot take
+the server's memory.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, func, insert, select
-from sqlalchemy import update
+from sqlalchemy import BigInteger, Boolean, Column, Connection, DateTime, Engine, Integer
+from sqlalchemy import MetaData, String, Table, func, insert, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidValue
@@ -30,7 +45,35 @@ users = Table(
     Column("office", String(32)),
     Column("password_hash", String(255), nullable=False),
     Column("created_at", DateTime, nullable=False, server_default=func.now()),
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    Column("token_version", Integer, nullable=False, server_default=text("0")),
 )
+
+account_events = Table(
+    "account_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("at", DateTime, nullable=False),  # naive UTC, like the views
+    Column("kind", String(24), nullable=False),
+    # Whose account; None for a sign-in with a username no account has (what was typed
+    # there is not kept: it is sometimes a password typed in the wrong box).
+    Column("username", String(64)),
+    Column("actor", String(64)),  # who did it, when not the account's own holder
+    Column("address", String(64)),  # the client's network address
+    Column("detail", String(200)),
+)
+
+# What `account_events.kind` holds.
+SIGNED_IN = "signed_in"
+SIGN_IN_FAILED = "sign_in_failed"
+SIGN_IN_LIMITED = "sign_in_limited"
+SIGNED_OUT = "signed_out"
+CREATED = "created"
+DISABLED = "disabled"
+ENABLED = "enabled"
+PASSWORD_RESET = "password_reset"
+ROLE_CHANGED = "role_changed"
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._\-]{0,63}")
 _OFFICE = re.compile(r"[A-Za-z0-9_\-]{1,32}")
@@ -43,6 +86,32 @@ class Account:
     username: str
     role: Role
     office: str | None = None
+    disabled: bool = False
+    token_version: int = 0
+
+
+@dataclass(frozen=True)
+class AccountEvent:
+    id: int
+    at: datetime
+    kind: str
+    username: str | None
+    actor: str | None
+    address: str | None
+    detail: str | None
+
+
+class LastAdmin(Exception):
+    """The desk would be left without an enabled admin to manage accounts."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"{username!r} is the last enabled admin: enable or create another "
+                         "admin first")
+        self.username = username
+
+
+class TooBusy(Exception):
+    """Every password check slot stayed busy; the caller should come back shortly."""
 
 
 class AccountExists(Exception):
@@ -69,69 +138,223 @@ def check_password(password: str) -> str:
     return password
 
 
-class Accounts:
-    """Create accounts and check passwords; a wrong password and an unknown user look alike."""
+_COLUMNS = (users.c.username, users.c.role, users.c.office, users.c.disabled,
+            users.c.token_version)
 
-    def __init__(self, engine: Engine, hasher: PasswordHasher | None = None) -> None:
+
+def _account(row: object) -> Account:
+    return Account(row.username, Role(row.role), row.office,  # type: ignore[attr-defined]
+                   bool(row.disabled), int(row.token_version))  # type: ignore[attr-defined]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Accounts:
+    """Create and manage accounts and check passwords; a wrong password, an unknown user
+    and a disabled account look alike to whoever is signing in."""
+
+    def __init__(self, engine: Engine, hasher: PasswordHasher | None = None, *,
+                 max_concurrent_checks: int = 2, check_wait: float = 2.0) -> None:
         self.engine = engine
         self.hasher = hasher or PasswordHasher()
+        self._checks = threading.BoundedSemaphore(max_concurrent_checks)
+        self.check_wait = check_wait
 
     @cached_property
     def _decoy(self) -> str:
         # Verifying against this when the user is unknown keeps both answers equally slow.
-        return self.hasher.hash("not a password anyone has")
+        with self._hashing():
+            return self.hasher.hash("not a password anyone has")
+
+    @contextmanager
+    def _hashing(self) -> Iterator[None]:
+        if not self._checks.acquire(timeout=self.check_wait):
+            raise TooBusy()
+        try:
+            yield
+        finally:
+            self._checks.release()
+
+    def _hash(self, password: str) -> str:
+        with self._hashing():
+            return self.hasher.hash(password)
 
     def setup(self) -> None:
         metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Stores made before accounts could be disabled get the two new columns."""
+        present = {c["name"] for c in inspect(self.engine).get_columns("users")}
+        with self.engine.begin() as db:
+            if "disabled" not in present:
+                db.execute(text("ALTER TABLE users ADD COLUMN disabled BOOLEAN "
+                                "NOT NULL DEFAULT false"))
+            if "token_version" not in present:
+                db.execute(text("ALTER TABLE users ADD COLUMN token_version INTEGER "
+                                "NOT NULL DEFAULT 0"))
+
+    # ----- managing ---------------------------------------------------------
 
     def add(self, username: str, *, role: Role, password: str,
-            office: str | None = None) -> Account:
+            office: str | None = None, actor: str | None = None) -> Account:
         check_username(username)
         check_password(password)
         if office is not None and not _OFFICE.fullmatch(office):
             raise InvalidValue("office", "an office code: letters, digits, - or _")
         row = {"username": username, "role": role.value, "office": office,
-               "password_hash": self.hasher.hash(password)}
+               "password_hash": self._hash(password)}
         try:
             with self.engine.begin() as db:
                 db.execute(insert(users), row)
+                self._record(db, CREATED, username, actor=actor,
+                             detail=f"{role.value}{' ' + office if office else ''}")
         except IntegrityError:
             raise AccountExists(username) from None
         return Account(username, role, office)
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, *, actor: str | None = None) -> None:
+        """A new password; every token and session of the account ends."""
         check_password(password)
+        hashed = self._hash(password)
         with self.engine.begin() as db:
             changed = db.execute(update(users).where(users.c.username == username)
-                                 .values(password_hash=self.hasher.hash(password)))
-        if changed.rowcount != 1:
+                                 .values(password_hash=hashed,
+                                         token_version=users.c.token_version + 1))
+            if changed.rowcount != 1:
+                raise UnknownAccount(username)
+            self._record(db, PASSWORD_RESET, username, actor=actor)
+
+    def set_role(self, username: str, role: Role, *, office: str | None = None,
+                 actor: str | None = None) -> Account:
+        """A new role (and office); every token and session of the account ends."""
+        if office is not None and not _OFFICE.fullmatch(office):
+            raise InvalidValue("office", "an office code: letters, digits, - or _")
+        with self.engine.begin() as db:
+            before = self._locked(db, username)
+            if before.role is Role.ADMIN and role is not Role.ADMIN:
+                self._keep_an_admin(db, username)
+            values: dict[str, object] = {"role": role.value,
+                                         "token_version": users.c.token_version + 1}
+            if office is not None:
+                values["office"] = office
+            db.execute(update(users).where(users.c.username == username).values(**values))
+            self._record(db, ROLE_CHANGED, username, actor=actor,
+                         detail=f"{before.role.value} -> {role.value}"
+                                f"{' ' + office if office else ''}")
+        return self._get_or_fail(username)
+
+    def disable(self, username: str, *, actor: str | None = None) -> Account:
+        """No more sign-ins; every token and session of the account ends at once."""
+        with self.engine.begin() as db:
+            before = self._locked(db, username)
+            if before.role is Role.ADMIN and not before.disabled:
+                self._keep_an_admin(db, username)
+            db.execute(update(users).where(users.c.username == username)
+                       .values(disabled=True, token_version=users.c.token_version + 1))
+            self._record(db, DISABLED, username, actor=actor)
+        return self._get_or_fail(username)
+
+    def enable(self, username: str, *, actor: str | None = None) -> Account:
+        with self.engine.begin() as db:
+            self._locked(db, username)
+            db.execute(update(users).where(users.c.username == username)
+                       .values(disabled=False))
+            self._record(db, ENABLED, username, actor=actor)
+        return self._get_or_fail(username)
+
+    def sign_out(self, username: str, *, address: str | None = None) -> None:
+        """Ends every token and session of the account, on every device."""
+        with self.engine.begin() as db:
+            db.execute(update(users).where(users.c.username == username)
+                       .values(token_version=users.c.token_version + 1))
+            self._record(db, SIGNED_OUT, username, address=address)
+
+    def _locked(self, db: Connection, username: str) -> Account:
+        row = db.execute(select(*_COLUMNS).where(users.c.username == username)
+                         .with_for_update()).first()
+        if row is None:
             raise UnknownAccount(username)
+        return _account(row)
+
+    def _keep_an_admin(self, db: Connection, leaving: str) -> None:
+        # Locks every enabled admin row, so two admins cannot disable each other at once.
+        others = db.execute(select(users.c.username).where(
+            users.c.role == Role.ADMIN.value, users.c.disabled.is_(False),
+            users.c.username != leaving).with_for_update()).all()
+        if not others:
+            raise LastAdmin(leaving)
+
+    def _get_or_fail(self, username: str) -> Account:
+        account = self.get(username)
+        if account is None:
+            raise UnknownAccount(username)
+        return account
+
+    # ----- reading ----------------------------------------------------------
 
     def get(self, username: str) -> Account | None:
         with self.engine.connect() as db:
-            row = db.execute(select(users.c.username, users.c.role, users.c.office)
-                             .where(users.c.username == username)).first()
-        return Account(row.username, Role(row.role), row.office) if row else None
+            row = db.execute(select(*_COLUMNS).where(users.c.username == username)).first()
+        return _account(row) if row else None
 
     def all(self) -> list[Account]:
         with self.engine.connect() as db:
-            rows = db.execute(select(users.c.username, users.c.role, users.c.office)
-                              .order_by(users.c.username)).all()
-        return [Account(r.username, Role(r.role), r.office) for r in rows]
+            rows = db.execute(select(*_COLUMNS).order_by(users.c.username)).all()
+        return [_account(r) for r in rows]
 
-    def authenticate(self, username: str, password: str) -> Account | None:
-        """The account if the password is right, else None (never says which part was wrong)."""
+    def events(self, *, username: str | None = None, kinds: tuple[str, ...] = (),
+               limit: int = 200) -> list[AccountEvent]:
+        """The newest first."""
+        query = select(account_events).order_by(account_events.c.id.desc()).limit(limit)
+        if username:
+            query = query.where(account_events.c.username == username)
+        if kinds:
+            query = query.where(account_events.c.kind.in_(kinds))
+        with self.engine.connect() as db:
+            rows = db.execute(query).all()
+        return [AccountEvent(**row._mapping) for row in rows]
+
+    # ----- signing in -------------------------------------------------------
+
+    def authenticate(self, username: str, password: str, *,
+                     address: str | None = None) -> Account | None:
+        """The account if the password is right and the account enabled, else None
+        (never says which part was wrong). Each attempt is recorded."""
         with self.engine.connect() as db:
             row = db.execute(select(users).where(users.c.username == username)).first()
         stored = row.password_hash if row else self._decoy
-        try:
-            self.hasher.verify(stored, password)
-        except (VerificationError, InvalidHashError):
+        with self._hashing():
+            try:
+                self.hasher.verify(stored, password)
+                right = True
+            except (VerificationError, InvalidHashError):
+                right = False
+            rehash = right and row is not None and self.hasher.check_needs_rehash(stored)
+            fresh = self.hasher.hash(password) if rehash else None
+        known = row.username if row is not None else None
+        if not right or row is None or row.disabled:
+            why = "disabled" if row is not None and row.disabled else (
+                "unknown account" if row is None else "wrong password")
+            self.record(SIGN_IN_FAILED, known, address=address, detail=why)
             return None
-        if row is None:
-            return None
-        if self.hasher.check_needs_rehash(stored):
-            with self.engine.begin() as db:
+        with self.engine.begin() as db:
+            if fresh:
                 db.execute(update(users).where(users.c.username == username)
-                           .values(password_hash=self.hasher.hash(password)))
-        return Account(row.username, Role(row.role), row.office)
+                           .values(password_hash=fresh))
+            self._record(db, SIGNED_IN, known, address=address)
+        return _account(row)
+
+    def record(self, kind: str, username: str | None, *, actor: str | None = None,
+               address: str | None = None, detail: str | None = None) -> None:
+        with self.engine.begin() as db:
+            self._record(db, kind, username, actor=actor, address=address, detail=detail)
+
+    @staticmethod
+    def _record(db: Connection, kind: str, username: str | None, *, actor: str | None = None,
+                address: str | None = None, detail: str | None = None) -> None:
+        db.execute(insert(account_events), {
+            "at": _now(), "kind": kind, "username": username, "actor": actor,
+            "address": (address or "")[:64] or None, "detail": (detail or "")[:200] or None})

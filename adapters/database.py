@@ -27,12 +27,23 @@ def make_engine(settings: Settings) -> Engine:
 
         return engine
     schema = settings.postgres_schema
+    network_ms = int(settings.db_network_timeout * 1000)
     engine = create_engine(
         settings.sqlalchemy_url(),
         pool_size=5,
         max_overflow=10,
         pool_pre_ping=True,
-        connect_args={"options": f"-csearch_path={schema}"},
+        # Bounded waits (COMPLAINTS_DB_*): for a pooled connection, to connect, for a
+        # statement, and for the network; an outage then answers 503 at once.
+        pool_timeout=settings.db_connect_timeout,
+        connect_args={
+            "options": f"-csearch_path={schema} "
+                       f"-cstatement_timeout={int(settings.db_statement_timeout * 1000)}",
+            "connect_timeout": max(2, round(settings.db_connect_timeout)),
+            "tcp_user_timeout": network_ms,
+            "keepalives": 1, "keepalives_idle": max(1, network_ms // 1000),
+            "keepalives_interval": 1, "keepalives_count": 3,
+        },
     )
     if schema != "public":
         with engine.begin() as db:

@@ -55,6 +55,24 @@ class Settings(BaseSettings):
     # Views follow the store inside the serving process; set false when a worker
     # (`complaints projections run`) keeps them current instead, as in production.
     projections_in_process: bool = True
+    # Every wait on the database is bounded, so an outage answers 503 at once instead of
+    # hanging request threads: connecting and waiting for a pooled connection,
+    # a running statement, and data the network never acknowledges (seconds).
+    db_connect_timeout: float = Field(default=2.0, gt=0, le=60)
+    db_statement_timeout: float = Field(default=15.0, gt=0, le=3600)
+    db_network_timeout: float = Field(default=5.0, gt=0, le=600)
+    # At most this many requests queue for a pooled connection; more get 503 at once.
+    db_max_waiting: int = Field(default=40, ge=1, le=10_000)
+    # Sign-in attempts (`limits` notation): failures per account, attempts per client
+    # address; over either, 429 with Retry-After. Kept in this process's memory unless a
+    # shared store is named (e.g. redis://host:6379 with several API processes).
+    sign_in_per_account: str = "5/minute"
+    sign_in_per_address: str = "30/minute"
+    sign_in_limits_storage: str = "memory://"
+    # Password checks (64 MiB each with argon2's defaults) running at once.
+    password_checks: int = Field(default=2, ge=1, le=64)
+    # The scraper's bearer token for /metrics; without it /metrics answers loopback only.
+    metrics_token: str | None = Field(default=None, repr=False, min_length=16)
 
     @field_validator("database_url")
     @classmethod
@@ -62,6 +80,14 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise ValueError("use sqlite:///path or postgresql://user@host:port/dbname")
         return url
+
+    @field_validator("sign_in_per_account", "sign_in_per_address")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -101,7 +127,8 @@ class Settings(BaseSettings):
         else:
             parts = urlsplit(self.database_url)
             env = {
-                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                # eventsourcing.postgres, with statement and network timeouts added.
+                "PERSISTENCE_MODULE": "adapters.event_store:BoundedPostgresFactory",
                 "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
                 "POSTGRES_HOST": parts.hostname or "127.0.0.1",
                 "POSTGRES_PORT": str(parts.port or 5432),
@@ -114,6 +141,12 @@ class Settings(BaseSettings):
                 "POSTGRES_POOL_SIZE": "5",
                 "POSTGRES_MAX_OVERFLOW": "10",
                 "POSTGRES_LOCK_TIMEOUT": "5",
+                # eventsourcing takes whole seconds here; libpq needs at least 2.
+                "POSTGRES_CONNECT_TIMEOUT": str(max(2, round(self.db_connect_timeout))),
+                "POSTGRES_MAX_WAITING": str(self.db_max_waiting),
+                "POSTGRES_PRE_PING": "y",
+                "POSTGRES_STATEMENT_TIMEOUT": str(self.db_statement_timeout),
+                "POSTGRES_TCP_USER_TIMEOUT": str(self.db_network_timeout),
             }
         if self.cipher_key:
             env["CIPHER_TOPIC"] = "adapters.keyring:KeyringCipher"

@@ -84,7 +84,7 @@ def allowed_to(command: str) -> Any:
     """A route's user, refused before anything else when their role may never run the
     command (the domain still decides state and person: the assigned mediator)."""
 
-    async def check(user: CurrentUser) -> User:
+    def check(user: CurrentUser) -> User:
         if not role_may_ever(command, user.role):
             raise NotPermitted(command, f"the {user.role.value} role may not do this")
         return user

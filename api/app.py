@@ -11,17 +11,19 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from adapters.settings import Settings
 from api import docs, errors, pages
-from api.auth import Tokens, signing_key
+from api.auth import AccountStates, Tokens, signing_key
 from api.bootstrap import Wiring, wire
 from api.deps import WiringDep
+from api.health import StoreProbe
 from api.logging import configure as configure_logging
-from api.metrics import Metrics
+from api.metrics import Metrics, scraper_allowed
 from api.middleware import MAX_BODY, RequestGuard
 from api.routes import API_PREFIX, routers
+from api.sign_in import SignIn
 
 
 def create_app(source: Wiring | Settings | None = None) -> FastAPI:
@@ -38,13 +40,17 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if isinstance(source, Wiring):
-            yield
+            try:
+                yield
+            finally:
+                app.state.store_probe.close()
             return
         wiring = wire(settings, follow=settings.projections_in_process)
         attach(app, wiring)
         try:
             yield
         finally:
+            app.state.store_probe.close()
             wiring.close()
 
     app = FastAPI(
@@ -58,6 +64,12 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     )
     app.state.tokens = tokens
     app.state.metrics = metrics
+    app.state.metrics_token = settings.metrics_token
+    app.state.account_states = AccountStates()
+    app.state.sign_in = SignIn(per_account=settings.sign_in_per_account,
+                               per_address=settings.sign_in_per_address,
+                               storage=settings.sign_in_limits_storage)
+    app.state.store_probe = StoreProbe()
     if isinstance(source, Wiring):
         attach(app, source)
     errors.install(app)
@@ -70,21 +82,32 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
     app.add_api_route("/metrics", metrics_text, methods=["GET"], tags=["operations"],
                       response_class=Response,
                       responses={200: {"content": {metrics.content_type: {
-                          "schema": {"type": "string"}}}}})
+                          "schema": {"type": "string"}}}}, **errors.documented(403, 503)})
     app.add_middleware(RequestGuard, metrics=metrics, max_body=MAX_BODY)
     _problem_documents(app)
     return app
 
 
-def healthz(wiring: WiringDep) -> dict[str, Any]:
-    """Alive and able to read the store; how far each view trails it."""
-    lag = wiring.projections.lag()
-    return {"status": "ok", "events": wiring.projections.head(), "projection_lag": lag}
+async def healthz(request: Request, wiring: WiringDep) -> Response:
+    """Within a second: `ok`; `degraded` naming each view stopped by an event it cannot
+    apply and where; or 503 `down` saying the database does not answer."""
+    state = await request.app.state.store_probe.look(wiring)
+    status, body = state.health()
+    if status == 503:
+        return errors.problem(503, body["detail"], slug="unavailable",
+                              headers={"Retry-After": "5"}, health="down",
+                              database=body["database"])
+    return JSONResponse(body, status_code=status)
 
 
-async def metrics_text(request: Request) -> Response:
+async def metrics_text(request: Request, wiring: WiringDep) -> Response:
     metrics: Metrics = request.app.state.metrics
-    return Response(metrics.render(), media_type=metrics.content_type)
+    if not scraper_allowed(request):
+        return errors.problem(403, "metrics are served to the configured scraper only: "
+                                   "COMPLAINTS_METRICS_TOKEN, or a loopback address",
+                              slug="not-permitted")
+    state = await request.app.state.store_probe.look(wiring)
+    return Response(metrics.render(state), media_type=metrics.content_type)
 
 
 def _problem_documents(app: FastAPI) -> None:

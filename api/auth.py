@@ -1,13 +1,19 @@
-"""Bearer tokens: signed (HS256) with `COMPLAINTS_SECRET_KEY`, expiring, naming user, role, office.
+"""Bearer tokens: signed (HS256) with `COMPLAINTS_SECRET_KEY`, expiring, naming user, role,
+office and the account's token version.
 
-Tokens are checked without a database read, so a changed role or a removed account
-takes effect when the token expires (`COMPLAINTS_TOKEN_MINUTES`, 60 by default).
+Every request checks the token against its account: a disabled or removed account,
+or a version that moved on (new password, new role, signed out), is refused at once.
+The account is read at most every `ACCOUNT_CHECK_SECONDS` per process; changes made
+through this process are seen immediately.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +29,7 @@ from domain.permissions import Actor
 from domain.vocabulary import Role
 
 TOKEN_URL = "/api/v1/auth/token"
+ACCOUNT_CHECK_SECONDS = 2.0
 ALGORITHM = "HS256"
 MIN_KEY_LENGTH = 32
 
@@ -38,6 +45,7 @@ class User:
     username: str
     role: Role
     office: str | None = None
+    token_version: int = 0
 
     @property
     def actor(self) -> Actor:
@@ -84,6 +92,7 @@ class Tokens:
             "sub": account.username,
             "role": account.role.value,
             "office": account.office,
+            "ver": account.token_version,
             "iat": now,
             "exp": now + self.lifetime,
         }
@@ -94,7 +103,8 @@ class Tokens:
         try:
             claims = jwt.decode(token, self._key, algorithms=[ALGORITHM],
                                 options={"require": ["exp", "iat", "sub"]})
-            return User(str(claims["sub"]), Role(claims["role"]), claims.get("office"))
+            return User(str(claims["sub"]), Role(claims["role"]), claims.get("office"),
+                        int(claims.get("ver", 0)))
         except (jwt.PyJWTError, KeyError, ValueError, TypeError):
             return None
 
@@ -106,14 +116,53 @@ def unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def current_user(request: Request, token: Annotated[str | None, Depends(bearer)]) -> User:
+class AccountStates:
+    """Each account's state as recently read: enabled, and the token version in force."""
+
+    def __init__(self, ttl: float = ACCOUNT_CHECK_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._seen: dict[str, tuple[float, Account | None]] = {}
+        self._lock = threading.Lock()
+
+    def current(self, accounts: Any, username: str) -> Account | None:
+        now = self.clock()
+        with self._lock:
+            seen = self._seen.get(username)
+        if seen is not None and now - seen[0] < self.ttl:
+            return seen[1]
+        account = accounts.get(username)
+        with self._lock:
+            if len(self._seen) > 10_000:  # forged names must not grow it without end
+                self._seen.clear()
+            self._seen[username] = (now, account)
+        return account
+
+    def forget(self, username: str) -> None:
+        with self._lock:
+            self._seen.pop(username, None)
+
+
+def still_valid(account: Account | None, token_version: int) -> bool:
+    return account is not None and not account.disabled and \
+        account.token_version == token_version
+
+
+def current_user(request: Request, token: Annotated[str | None, Depends(bearer)]) -> User:
+    # A plain def: it may read the account, and that must not block the event loop.
     if not token:
         raise unauthorized("a bearer token is required: POST /api/v1/auth/token")
     user = request.app.state.tokens.read(token)
     if user is None:
         raise unauthorized("the token is invalid or has expired")
+    account = request.app.state.account_states.current(
+        request.app.state.wiring.accounts, user.username)
+    if not still_valid(account, user.token_version):
+        raise unauthorized("the token was revoked: sign in again")
+    assert account is not None
     request.state.username = user.username  # for the request log
-    return user
+    return User(account.username, account.role, account.office, account.token_version)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -117,7 +117,7 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
     views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)
     projections.setup()
-    accounts = Accounts(engine)
+    accounts = Accounts(engine, max_concurrent_checks=settings.password_checks)
     accounts.setup()
     if follow:
         desk.after_save(projections.notify)

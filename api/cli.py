@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from adapters.demo_data import DemoFactory, record_demo
+from adapters.projections import Fault
 from adapters.settings import Settings
 from api.bootstrap import Wiring, wire
 from api.cli_audit import audit_app
@@ -63,6 +64,12 @@ def projections_rebuild(
             task = progress.add_task("rebuilding " + ", ".join(names), total=wiring.projections.head())
             done = wiring.projections.rebuild(names, progress=lambda n: progress.advance(task, n))
         console.print(f"rebuilt {', '.join(names)} from {done} events")
+        faults = [f for f in wiring.projections.faults() if f.view in names]
+        for fault in faults:
+            console.print(f"[red]{fault.view} stopped at position {fault.position}: "
+                          f"{_fault_line(fault)}[/red]")
+        if faults:
+            raise typer.Exit(1)
     finally:
         wiring.close()
 
@@ -89,16 +96,29 @@ def projections_run(
 
 @projections_app.command("status")
 def projections_status() -> None:
-    """Each view's position and how far it trails the store."""
+    """Each view's position, how far it trails the store, and any event that stops it.
+
+    Exits 1 when a view is stopped by an event it cannot apply."""
     wiring = _open()
     try:
-        table = Table("view", "position", "lag")
+        table = Table("view", "position", "lag", "stopped by")
         head = wiring.projections.head()
+        faults = {fault.view: fault for fault in wiring.projections.faults()}
         for name, position in wiring.projections.positions().items():
-            table.add_row(name, str(position), str(head - position))
+            fault = faults.get(name)
+            table.add_row(name, str(position), str(head - position),
+                          _fault_line(fault) if fault else "")
         console.print(table)
+        if faults:
+            raise typer.Exit(1)
     finally:
         wiring.close()
+
+
+def _fault_line(fault: Fault) -> str:
+    return (f"event {fault.notification_id} ({fault.topic.rsplit('.', 1)[-1]} of "
+            f"{fault.originator_id} v{fault.originator_version}): {fault.error.rsplit('.', 1)[-1]}, "
+            f"{fault.attempts} attempts")
 
 
 @demo_app.command("seed")

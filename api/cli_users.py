@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from adapters.accounts import AccountExists, Accounts, UnknownAccount
+from adapters.accounts import AccountExists, Accounts, LastAdmin, UnknownAccount
 from adapters.database import ensure_postgres_schema, make_engine
 from adapters.settings import Settings
 from domain.errors import InvalidValue
@@ -82,9 +82,38 @@ def user_list() -> None:
     """Every account with its role and office (never a password or hash)."""
     accounts = _accounts()
     try:
-        table = Table("username", "role", "office")
+        table = Table("username", "role", "office", "status")
         for account in accounts.all():
-            table.add_row(account.username, account.role.value, account.office or "")
+            table.add_row(account.username, account.role.value, account.office or "",
+                          "disabled" if account.disabled else "enabled")
         Console().print(table)
     finally:
         accounts.engine.dispose()
+
+
+@users_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """No more sign-ins; every token and page session of the account ends at once."""
+    accounts = _accounts()
+    try:
+        accounts.disable(username, actor="command line")
+    except (UnknownAccount, LastAdmin) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        accounts.engine.dispose()
+    console.print(f"disabled {username}")
+
+
+@users_app.command("enable")
+def user_enable(username: Annotated[str, typer.Argument()]) -> None:
+    """Allow sign-ins again."""
+    accounts = _accounts()
+    try:
+        accounts.enable(username, actor="command line")
+    except UnknownAccount as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        accounts.engine.dispose()
+    console.print(f"enabled {username}")

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 
 from api.bootstrap import Wiring
+from api.bounds import moment_in_range
 from application.desk import ComplaintDesk
 from domain.errors import InvalidValue
 
@@ -67,6 +68,10 @@ async def _as_of(
         moment = datetime.fromisoformat(as_of)
     except ValueError:
         raise InvalidValue("as_of", "a version number or an ISO 8601 date-time") from None
+    try:
+        moment_in_range(moment)
+    except ValueError as error:
+        raise InvalidValue("as_of", str(error)) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=request.app.state.wiring.desk.tz)
     return moment

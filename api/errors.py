@@ -15,6 +15,8 @@
 | `UnsupportedFileType` (sniffed from the bytes) | 415 |
 | `InvalidValue`, schema validation (names the field) | 422 |
 | `IdempotencyKeyReused` (same key, different complaint) | 422 |
+| `UnknownAccount` 404, `AccountExists` and `LastAdmin` 409 | |
+| `TooManyAttempts` (sign-in limits)         | 429    |
 | database unreachable or busy               | 503    |
 
 Nothing a client sends should reach the last resort (500). Problem details never
@@ -34,6 +36,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
+from adapters.accounts import AccountExists, LastAdmin, UnknownAccount
+from adapters.faults import is_unavailable
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.errors import (
     ComplaintNotFound,
@@ -42,11 +46,13 @@ from application.errors import (
     VersionMismatch,
 )
 from adapters.attachment_store import MissingBlob
+from api.sign_in import SignInBusy, TooManyAttempts
 from domain.errors import (
     CommandNotAllowed,
     DomainError,
     ErasureRefused,
     InvalidValue,
+    InvalidValues,
     NotPermitted,
 )
 from domain.evidence import FileTooLarge, UnsupportedFileType
@@ -80,7 +86,8 @@ _TITLES = {
     400: "Malformed request", 401: "Not authenticated", 403: "Not permitted",
     404: "Not found", 405: "Method not allowed", 409: "Conflict",
     412: "Precondition failed", 413: "Request body too large", 415: "Unsupported media type",
-    422: "Invalid field", 500: "Internal error", 503: "Service unavailable",
+    422: "Invalid field", 429: "Too many requests", 500: "Internal error",
+    503: "Service unavailable",
 }
 
 
@@ -100,8 +107,10 @@ def problem(status: int, detail: str, *, slug: str | None = None, title: str | N
 
 def _invalid_value(_: Request, error: Exception) -> ProblemResponse:
     assert isinstance(error, InvalidValue)
-    return problem(422, str(error), slug="invalid-field", field=error.field,
-                   errors=[{"field": error.field, "message": error.message}])
+    every = error.problems if isinstance(error, InvalidValues) else [error]
+    return problem(422, "; ".join(str(p) for p in every), slug="invalid-field",
+                   field=error.field,
+                   errors=[{"field": p.field, "message": p.message} for p in every])
 
 
 def _not_allowed(_: Request, error: Exception) -> ProblemResponse:
@@ -152,6 +161,30 @@ def _unsupported_file(_: Request, error: Exception) -> ProblemResponse:
                    field=error.field)
 
 
+def _too_many_attempts(_: Request, error: Exception) -> ProblemResponse:
+    assert isinstance(error, TooManyAttempts)
+    return problem(429, str(error), slug="too-many-attempts", title="Too many attempts",
+                   headers={"Retry-After": str(error.retry_after)}, scope=error.scope)
+
+
+def _sign_in_busy(_: Request, error: Exception) -> ProblemResponse:
+    return problem(503, "too many sign-ins are being checked right now; retry shortly",
+                   slug="busy", headers={"Retry-After": "1"})
+
+
+def _unknown_account(_: Request, error: Exception) -> ProblemResponse:
+    return problem(404, str(error), slug="not-found")
+
+
+def _account_exists(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="account-exists", title="Account exists",
+                   field="username")
+
+
+def _last_admin(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="last-admin", title="Last admin")
+
+
 def _other_refusal(_: Request, error: Exception) -> ProblemResponse:
     return problem(400, str(error), slug="refused")
 
@@ -191,21 +224,20 @@ def unexpected(error: BaseException) -> ProblemResponse:
     and only the exception's type and frames to the log, since messages can carry values."""
     if _is_database_unavailable(error):
         log.warning("database unavailable: %s", type(error).__name__)
-        return problem(503, "the database is busy or unreachable; retry shortly",
-                       slug="unavailable", headers={"Retry-After": "1"})
+        return unavailable()
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("unhandled %s\n%s", type(error).__qualname__, frames)
     return problem(500, "an internal error occurred; it has been logged", slug="internal")
 
 
-def _is_database_unavailable(error: BaseException) -> bool:
-    from eventsourcing.persistence import InterfaceError, OperationalError
-    from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.exc import OperationalError as SQLOperationalError
+def unavailable() -> ProblemResponse:
+    """503: nothing was recorded; the same request may be sent again after a second."""
+    return problem(503, "the database is busy or unreachable; nothing was recorded, "
+                        "retry shortly", slug="unavailable", headers={"Retry-After": "1"})
 
-    if isinstance(error, OperationalError | InterfaceError | SQLOperationalError):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+def _is_database_unavailable(error: BaseException) -> bool:
+    return is_unavailable(error)
 
 
 def install(app: FastAPI) -> None:
@@ -224,6 +256,11 @@ def install(app: FastAPI) -> None:
         UnsupportedFileType: _unsupported_file,
         MissingBlob: _not_found,
         DomainError: _other_refusal,
+        TooManyAttempts: _too_many_attempts,
+        SignInBusy: _sign_in_busy,
+        UnknownAccount: _unknown_account,
+        AccountExists: _account_exists,
+        LastAdmin: _last_admin,
         RequestValidationError: _validation_failed,
         HTTPException: _http_error,
     }

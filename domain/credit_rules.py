@@ -128,6 +128,9 @@ class CreditRules:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
 
+MAX_RULES_TEXT = 256 * 1024
+
+
 def parse_rules(text: str | bytes) -> CreditRules:
     """A rules file's text to frozen rules, or `InvalidValue` naming the first bad key."""
     if isinstance(text, bytes):
@@ -135,10 +138,16 @@ def parse_rules(text: str | bytes) -> CreditRules:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidValue("rules", "must be UTF-8 text") from None
+    if len(text) > MAX_RULES_TEXT:
+        raise InvalidValue("rules", f"a rules file is at most {MAX_RULES_TEXT} characters")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InvalidValue("rules", f"not a valid TOML file: {error}") from None
+    except RecursionError:  # arrays nested thousands deep
+        raise InvalidValue("rules", "nested too deeply to be a rules file") from None
+    except ValueError:  # an integer of thousands of digits
+        raise InvalidValue("rules", "holds a number far too long to be a rules value") from None
     _no_unknown(data, _TOP_KEYS, "")
     version = data.get("version")
     if not isinstance(version, str) or not version.strip() or len(version) > 64:

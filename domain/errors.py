@@ -18,6 +18,15 @@ class InvalidValue(DomainError):
         self.message = message
 
 
+class InvalidValues(InvalidValue):
+    """Several fields failed at once; named like the first, listing them all."""
+
+    def __init__(self, problems: list[InvalidValue]) -> None:
+        first = problems[0]
+        super().__init__(first.field, first.message)
+        self.problems = problems
+
+
 class CommandNotAllowed(DomainError):
     """The command is not allowed from the complaint's current state."""
 

@@ -1,24 +1,28 @@
 """What a filed complaint holds, validated once at the edge (SPEC §2).
 
 `Intake.parse` turns loosely typed input (an API body, a CSV row, demo data)
-into trusted values, or raises `InvalidValue` naming the first bad field.
+into trusted values, or raises `InvalidValues` naming every bad field (and, like a
+single `InvalidValue`, the first of them in `.field`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
 
-from domain.errors import InvalidValue
-from domain.identifiers import CreditCode, PhoneNumber, halfwidth
+from domain.errors import InvalidValue, InvalidValues
+from domain.identifiers import CreditCode, PhoneNumber, business_key, halfwidth
+from domain.regulation import REGULATIONS
 from domain.vocabulary import Category, Channel, Industry
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 _OFFICE = re.compile(r"[A-Za-z0-9_\-]{1,32}")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -30,6 +34,10 @@ _LOOKS_RESIDENT = re.compile(r"\d{6,}X?")
 # Passports, Hong Kong/Macau/Taiwan travel permits and the like start with a letter.
 _OTHER_ID = re.compile(r"[A-Z][A-Z0-9\-]{4,29}")
 _EXTERNAL_REF = re.compile(r"[A-Za-z0-9\-]{1,40}")
+# Plain decimal digits only: no exponent ("1E+2"), no "_" separators, no other scripts.
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,13}(?:\.[0-9]{1,12})?")
+# No complaint is older than the earliest governing text (SPEC §2).
+EARLIEST_RECEIPT = min(text.effective for text in REGULATIONS)
 
 
 @dataclass(frozen=True)
@@ -65,37 +73,75 @@ class Intake:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any], *, now: datetime, default_office: str | None) -> Intake:
-        consumer = _mapping(data, "consumer")
-        business = _mapping(data, "business")
-        received_at = _moment(data.get("received_at"), "received_at", now=now)
+        """Trusted values, or `InvalidValues` naming every bad field at once."""
+        problems: list[InvalidValue] = []
+
+        def checked(check: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+            try:
+                return check(*args, **kwargs)
+            except InvalidValue as problem:
+                problems.append(problem)
+                return None  # type: ignore[return-value]
+
+        consumer = checked(_mapping, data, "consumer") or {}
+        business = checked(_mapping, data, "business") or {}
         incident = data.get("incident_date")
-        uscc_raw = _optional_text(business, "uscc", "business.uscc", 18 * 4)
-        phone_raw = _text(consumer, "phone", "consumer.phone", 40)
-        office = office_code(data.get("office") or default_office, "office")
-        return cls(
-            channel=_code(Channel, data.get("channel"), "channel"),
-            received_at=received_at,
-            consumer=Consumer(
-                name=_text(consumer, "name", "consumer.name", 50),
-                phone=PhoneNumber.parse(phone_raw).value,
-                address=_optional_text(consumer, "address", "consumer.address", 500),
-                id_number=_id_number(consumer.get("id_number")),
-            ),
-            business=Business(
-                name=_text(business, "name", "business.name", 200),
-                uscc=CreditCode.parse(uscc_raw).value if uscc_raw else None,
-                address=_optional_text(business, "address", "business.address", 500),
-                platform=_optional_text(business, "platform", "business.platform", 100),
-            ),
-            category=_code(Category, data.get("category"), "category"),
-            industry=_code(Industry, data.get("industry"), "industry"),
-            incident_date=None if incident in (None, "") else _day(incident, "incident_date", now=now),
-            amount=money(data.get("amount", "0"), "amount"),
-            description=_text(data, "description", "description", 5000),
-            request=_text(data, "request", "request", 1000),
-            office=office,
-            external_ref=_external_ref(data.get("external_ref")),
-        )
+        uscc_raw = checked(_optional_text, business, "uscc", "business.uscc", 18 * 4)
+        phone_raw = checked(_text, consumer, "phone", "consumer.phone", 40) if consumer else None
+        values = {
+            "channel": checked(_code, Channel, data.get("channel"), "channel"),
+            "received_at": checked(_moment, data.get("received_at"), "received_at", now=now),
+            "consumer": Consumer(
+                name=checked(person_name, consumer.get("name"), "consumer.name", 50),
+                phone=checked(lambda: PhoneNumber.parse(phone_raw).value) if phone_raw else None,
+                address=checked(_optional_text, consumer, "address", "consumer.address", 500),
+                id_number=checked(_id_number, consumer.get("id_number")),
+            ) if consumer else None,
+            "business": Business(
+                name=checked(business_name, business.get("name")),
+                uscc=checked(lambda: CreditCode.parse(uscc_raw).value) if uscc_raw else None,
+                address=checked(_optional_text, business, "address", "business.address", 500),
+                platform=checked(_optional_text, business, "platform", "business.platform", 100),
+            ) if business else None,
+            "category": checked(_code, Category, data.get("category"), "category"),
+            "industry": checked(_code, Industry, data.get("industry"), "industry"),
+            "incident_date": None if incident in (None, "")
+            else checked(_day, incident, "incident_date", now=now),
+            "amount": checked(money, data.get("amount", "0"), "amount"),
+            "description": checked(_text, data, "description", "description", 5000),
+            "request": checked(_text, data, "request", "request", 1000),
+            "office": checked(office_code, data.get("office") or default_office, "office"),
+            "external_ref": checked(_external_ref, data.get("external_ref")),
+        }
+        if problems:
+            raise InvalidValues(problems)
+        return cls(**values)
+
+
+BUSINESS_NAME_LIMIT = 200
+
+
+def business_name(raw: object, field: str = "business.name") -> str:
+    """The respondent's name, whose normalised form (the business key) must fit too:
+    NFKC can lengthen a name (㍿ becomes 株式会社), so the limit is checked after it."""
+    name = person_name(raw, field, BUSINESS_NAME_LIMIT)
+    if len(halfwidth(name)) > BUSINESS_NAME_LIMIT or \
+            len(business_key(name, None)) > BUSINESS_NAME_LIMIT:
+        raise InvalidValue(field, f"at most {BUSINESS_NAME_LIMIT} characters once normalised "
+                                  "(full-width and compatibility forms expanded)")
+    return name
+
+
+def person_name(raw: object, field: str, limit: int) -> str:
+    """A name on one line: invisible format characters (zero-width spaces) are dropped,
+    and a name that is nothing but them, or that breaks the line, is refused."""
+    name = bounded_text(raw, field, limit)
+    if any(c in name for c in "\n\r\t\u2028\u2029\x85"):
+        raise InvalidValue(field, "must be on one line")
+    visible = "".join(c for c in name if unicodedata.category(c) != "Cf").strip()
+    if not visible:
+        raise InvalidValue(field, "is required")
+    return visible
 
 
 def office_code(raw: object, field: str) -> str:
@@ -108,8 +154,15 @@ def money(raw: object, field: str) -> Decimal:
     """A non-negative amount in CNY with at most two decimals; floats are refused."""
     if isinstance(raw, float | bool) or raw is None:
         raise InvalidValue(field, "must be a decimal string such as \"128.50\"")
+    # Full-width digits, as a Chinese input method types them, are the same digits.
+    typed = halfwidth(str(raw)).strip()
+    if not _PLAIN_AMOUNT.fullmatch(typed):
+        if typed.startswith("-"):
+            raise InvalidValue(field, "must be a finite amount >= 0")
+        raise InvalidValue(field, "must be a decimal string such as \"128.50\": "
+                                  "digits 0-9 and one decimal point")
     try:
-        value = Decimal(str(raw).strip())
+        value = Decimal(typed)
     except InvalidOperation:
         raise InvalidValue(field, "must be a decimal string such as \"128.50\"") from None
     if not value.is_finite() or value < 0:
@@ -177,7 +230,11 @@ def _moment(raw: object, field: str, *, now: datetime) -> datetime:
             raise InvalidValue(field, "must be an ISO 8601 date-time") from None
     if not isinstance(raw, datetime) or raw.tzinfo is None:
         raise InvalidValue(field, "must be a date-time with a UTC offset")
-    if raw > now:
+    # Checked on the moment's own date first: year 1 or 9999 with an offset has no UTC.
+    if raw.date() < EARLIEST_RECEIPT:
+        raise InvalidValue(field, f"must not be before {EARLIEST_RECEIPT.isoformat()}, "
+                                  "when the earliest governing text took effect")
+    if raw.date() > now.date() + timedelta(days=1) or raw > now:
         raise InvalidValue(field, "must not be in the future")
     return raw
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.bootstrap import Wiring
+from api.bounds import moment_in_range
 from api.pages.case import complaint_uuid
 from api.pages.i18n import Translator
 from api.pages.rendering import Formats, page, render, translator
@@ -99,7 +100,7 @@ def _moment(raw: str | None, wiring: Wiring) -> datetime | None:
     if not raw:
         return None
     try:
-        moment = datetime.fromisoformat(raw)
+        moment = moment_in_range(datetime.fromisoformat(raw))
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=wiring.settings.tz)

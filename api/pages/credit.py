@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.bootstrap import Wiring
+from api.bounds import FIRST_DAY, LAST_DAY
 from api.pages.forms import FormFields, field_errors
 from api.pages.rendering import page, render, see_other, translator
 from api.pages.rows import positive_int
@@ -29,9 +30,10 @@ def today(wiring: Wiring) -> date:
 
 def _day(raw: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(raw) if raw else default
+        day = date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
+    return day if FIRST_DAY <= day <= LAST_DAY else default
 
 
 @router.get("/credit")
@@ -94,3 +96,12 @@ def void(request: Request, key: str, entry_id: str, form: FormFields) -> Respons
                          banner=("error", t("banner.already_voided")))
     wiring.projections.wait_until(wiring.projections.head(), timeout=2.0)
     return see_other(f"/businesses/{quote(key, safe='')}?done=void")
+
+
+# A business without a credit code is keyed by its normalised name, which may hold "/"
+# (a quoted %2F arrives decoded). These take such keys; registered last, so that every
+# route above still matches its own paths first.
+router.add_api_route("/businesses/{key:path}/entries/{entry_id}/void", after_void,
+                     methods=["GET"])
+router.add_api_route("/businesses/{key:path}/entries/{entry_id}/void", void, methods=["POST"])
+router.add_api_route("/businesses/{key:path}", business, methods=["GET"])

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.pages.forms import FormFields
+from api.routes.auth import client_address
+from api.sign_in import Attempt, TooManyAttempts
 from api.pages.i18n import LANG_COOKIE, LANGUAGES
 from api.pages.rendering import HOME, local_path, render, see_other
 from api.pages.sessions import (
@@ -39,11 +41,11 @@ def login_form(request: Request, next: str | None = None) -> Response:
 
 
 def _login_page(request: Request, *, next: str | None, username: str = "",
-                failed: bool = False) -> Response:
+                failed: bool = False, wait: int | None = None) -> Response:
     token = secrets.token_urlsafe(32)
     response = render(request, "login.html",
                       login_csrf=token, next=local_path(next, ""), username=username,
-                      failed=failed)
+                      failed=failed, wait=wait)
     set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -53,7 +55,15 @@ def _login_page(request: Request, *, next: str | None, username: str = "",
 def login(request: Request, form: FormFields) -> Response:
     check_csrf(request, form, login=True)
     username = form.get("username", "").strip()
-    account = request.app.state.wiring.accounts.authenticate(username, form.get("password", ""))
+    attempt = Attempt(username, form.get("password", ""), client_address(request))
+    try:
+        account = request.app.state.sign_in(request.app.state.wiring.accounts, attempt)
+    except TooManyAttempts as refused:
+        response = _login_page(request, next=form.get("next"), username=username,
+                               failed=True, wait=refused.retry_after)
+        response.status_code = 429
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     if account is None:
         return _login_page(request, next=form.get("next"), username=username, failed=True)
     request.state.username = account.username  # for the request log
@@ -74,8 +84,13 @@ def logout_page() -> Response:
 
 @router.post("/logout")
 def logout(request: Request, form: FormFields) -> Response:
-    if current_user(request) is not None:
+    """Ends this session and every other session and token of the account."""
+    user = current_user(request)
+    if user is not None:
         check_csrf(request, form)
+        request.app.state.wiring.accounts.sign_out(user.username,
+                                                   address=client_address(request))
+        request.app.state.account_states.forget(user.username)
     response = see_other("/login")
     clear_cookie(request, response, SESSION_COOKIE)
     return response

@@ -48,8 +48,9 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
                     ("/cases", "nav.cases")),
     Role.MEDIATOR: (("/my-cases", "nav.my_cases"),),
     Role.SUPERVISOR: (("/dashboard", "nav.dashboard"), ("/queue", "nav.queue"),
-                      ("/cases", "nav.cases"), ("/credit", "nav.credit")),
-    Role.ADMIN: (),
+                      ("/cases", "nav.cases"), ("/credit", "nav.credit"),
+                      ("/audit/accounts", "account_audit.nav")),
+    Role.ADMIN: (("/accounts", "accounts.nav"), ("/audit/accounts", "account_audit.nav")),
 }
 
 

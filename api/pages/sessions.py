@@ -3,8 +3,9 @@
 The session is a JWT in an HttpOnly, SameSite=Strict cookie, signed with a key derived
 from the API's signing key (so a session cookie is never a bearer token, and a bearer
 token is never a session: the audiences differ). It names the user and carries the
-session's CSRF token; the account is read again on every request, so a removed
-account or a changed role takes effect at once.
+session's CSRF token and the account's token version; the account is read again on
+every request, so a removed or disabled account, a changed role or password, and
+signing out (anywhere) end the session at once.
 
 CSRF: every form carries the session's token in a hidden field, checked on every
 POST before anything runs. The login form, before there is a session, uses a
@@ -25,6 +26,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from adapters.accounts import Account
+from api.auth import still_valid
 from domain.permissions import Actor
 from domain.vocabulary import Role
 
@@ -75,17 +77,18 @@ class Sessions:
         now = now or datetime.now(UTC)
         csrf = secrets.token_urlsafe(32)
         claims: dict[str, Any] = {"sub": account.username, "csrf": csrf, "aud": AUDIENCE,
+                                  "ver": account.token_version,
                                   "iat": now, "exp": now + self.lifetime}
         return jwt.encode(claims, self._key, algorithm=ALGORITHM), csrf
 
-    def read(self, value: str | None) -> tuple[str, str] | None:
-        """(username, csrf) of a valid, unexpired session; None for anything else."""
+    def read(self, value: str | None) -> tuple[str, str, int] | None:
+        """(username, csrf, token version) of a valid, unexpired session; else None."""
         if not value:
             return None
         try:
             claims = jwt.decode(value, self._key, algorithms=[ALGORITHM], audience=AUDIENCE,
                                 options={"require": ["exp", "iat", "sub", "aud"]})
-            return str(claims["sub"]), str(claims["csrf"])
+            return str(claims["sub"]), str(claims["csrf"]), int(claims.get("ver", 0))
         except (jwt.PyJWTError, KeyError, ValueError, TypeError):
             return None
 
@@ -109,9 +112,10 @@ def current_user(request: Request) -> PageUser | None:
     sessions: Sessions = request.app.state.page_sessions
     found = sessions.read(request.cookies.get(SESSION_COOKIE))
     if found is not None:
-        username, csrf = found
+        username, csrf, version = found
         account = request.app.state.wiring.accounts.get(username)
-        if account is not None:
+        if still_valid(account, version):
+            assert account is not None
             user = PageUser(account.username, account.role, account.office, csrf)
             request.state.username = account.username  # for the request log
     request.state.page_user = user

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from api import errors
 from api.access import check_supervisor
 from api.auth import CurrentUser
+from api.bounds import Day
 from api.deps import WiringDep
 from api.routes import API_PREFIX
 from application.credit import (
@@ -36,16 +37,16 @@ def today(wiring: WiringDep) -> date:
 
 class WhatIfIn(BaseModel):
     rules: str = Field(max_length=MAX_RULES, description="a credit rules file (TOML), whole")
-    as_of: date | None = Field(default=None, description="default: today")
+    as_of: Day | None = Field(default=None, description="default: today")
 
 
 class VoidIn(BaseModel):
     reason: str = Field(min_length=1, max_length=1000, description="why the entry is voided")
 
 
-@router.get("/businesses/{key}/credit", response_model=BusinessCredit)
+@router.get("/businesses/{key:path}/credit", response_model=BusinessCredit)
 def business_credit(key: Annotated[str, Field(max_length=200)], user: CurrentUser,
-                    wiring: WiringDep, as_of: date | None = None) -> BusinessCredit:
+                    wiring: WiringDep, as_of: Day | None = None) -> BusinessCredit:
     """Points in force, grade, and every ledger entry behind them with its complaint event."""
     check_supervisor(user, "read credit")
     return wiring.credit.business(key, as_of=as_of or today(wiring))
@@ -53,7 +54,7 @@ def business_credit(key: Annotated[str, Field(max_length=200)], user: CurrentUse
 
 @router.get("/credit", response_model=GradePage)
 def grades(user: CurrentUser, wiring: WiringDep,
-           grade: Literal["A", "B", "C", "D"] | None = None, as_of: date | None = None,
+           grade: Literal["A", "B", "C", "D"] | None = None, as_of: Day | None = None,
            page: Annotated[int, Query(ge=1, le=100_000)] = 1,
            per_page: Annotated[int, Query(ge=1, le=500)] = 50) -> GradePage:
     """Businesses with their grade, worst first; `grade=D` is the watch list."""
@@ -64,14 +65,14 @@ def grades(user: CurrentUser, wiring: WiringDep,
 
 @router.get("/credit/watch-list", response_model=list[BusinessGrade])
 def watch_list(user: CurrentUser, wiring: WiringDep,
-               as_of: date | None = None) -> list[BusinessGrade]:
+               as_of: Day | None = None) -> list[BusinessGrade]:
     check_supervisor(user, "read credit")
     return wiring.credit.watch_list(as_of=as_of or today(wiring))
 
 
 @router.get("/credit/model-candidates", response_model=list[ModelCandidate])
 def model_candidates(user: CurrentUser, wiring: WiringDep,
-                     as_of: date | None = None) -> list[ModelCandidate]:
+                     as_of: Day | None = None) -> list[ModelCandidate]:
     check_supervisor(user, "read credit")
     return wiring.credit.model_candidates(as_of=as_of or today(wiring))
 
@@ -93,8 +94,8 @@ def void_entry(entry_id: UUID, body: VoidIn, user: CurrentUser, wiring: WiringDe
 
 @router.get("/stats", response_model=Statistics)
 def statistics(user: CurrentUser, wiring: WiringDep,
-               since: Annotated[date, Query(alias="from")],
-               until: Annotated[date, Query(alias="to")]) -> Statistics:
+               since: Annotated[Day, Query(alias="from")],
+               until: Annotated[Day, Query(alias="to")]) -> Statistics:
     """Complaints received in the range (local dates, inclusive) and what became of them."""
     check_supervisor(user, "read statistics")
     if until < since:

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from adapters.views.timeliness import TimelinessFilter, TimelinessPage
 from api import errors
 from api.auth import CurrentUser
+from api.bounds import Moment
 from api.deps import WiringDep
 from api.routes import API_PREFIX
 from domain.errors import NotPermitted
@@ -32,7 +33,7 @@ class TimelinessQuery(BaseModel):
     clock: Literal["acceptance", "mediation", "notice"] | None = None
     overdue: bool | None = None
     due_soon: bool | None = Field(default=None, description="<= 2 working days left")
-    as_of: AwareDatetime | None = Field(default=None, description="default: now")
+    as_of: Moment | None = Field(default=None, description="default: now")
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=50, ge=1, le=200)
 

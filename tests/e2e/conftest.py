@@ -23,6 +23,7 @@ from api.bootstrap import Wiring, wire
 from domain.vocabulary import Role
 
 SECRET = "e2e-signing-key-0123456789abcdef0123456789abcdef"
+METRICS_TOKEN = "e2e-scraper-token-0123456789"
 STAFF: tuple[tuple[str, Role, str | None], ...] = (
     ("op01", Role.OPERATOR, "SH-PD"),
     ("op02", Role.OPERATOR, "SH-HP"),
@@ -144,8 +145,8 @@ def cheap_hashing(wiring: Wiring) -> None:
 
 @pytest.fixture
 def wiring(database_url: str, clock: Any) -> Iterator[Wiring]:
-    wiring = wire(Settings(database_url=database_url, secret_key=SECRET), clock=clock,
-                  follow=True)
+    wiring = wire(Settings(database_url=database_url, secret_key=SECRET,
+                           metrics_token=METRICS_TOKEN), clock=clock, follow=True)
     cheap_hashing(wiring)
     for username, role, office in STAFF:
         wiring.accounts.add(username, role=role, password=password_of(username), office=office)

@@ -6,7 +6,7 @@ import json
 import logging
 
 from api.logging import JsonLines
-from tests.e2e.conftest import a_filing
+from tests.e2e.conftest import METRICS_TOKEN, a_filing
 
 
 def test_health_says_the_store_answers_and_how_far_views_trail(api):
@@ -38,7 +38,7 @@ def test_metrics_count_requests_by_route_and_status_and_report_events_and_lag(ap
     api.command(complaint_id, "accept", "op01")  # refused: 409
     api.listed("op01")
 
-    text = api.http.get("/metrics").text
+    text = api.http.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
 
     assert ('http_requests_total{method="POST",route="/api/v1/complaints",status="201"} 1.0'
             in text)
@@ -103,3 +103,27 @@ def test_every_answer_carries_a_request_id_and_api_answers_are_not_cached(api):
     assert response.headers["X-Request-ID"] == "abc-123"
     assert response.headers["Cache-Control"] == "no-store"
     assert len(api.http.get("/healthz").headers["X-Request-ID"]) == 16
+
+
+def test_metrics_are_served_only_to_the_configured_scraper(api):
+    staff = api.http.get("/metrics", headers=api.auth("sup01"))
+    nobody = api.http.get("/metrics")
+    scraper = api.http.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+
+    assert staff.status_code == 403 and nobody.status_code == 403
+    assert staff.headers["content-type"] == "application/problem+json"
+    assert scraper.status_code == 200 and "complaints_database_up 1.0" in scraper.text
+
+
+def test_without_a_scraper_token_metrics_answer_only_on_this_machine(database_url):
+    from fastapi.testclient import TestClient
+
+    from adapters.settings import Settings
+    from api.app import create_app
+    from tests.e2e.conftest import SECRET
+
+    app = create_app(Settings(database_url=database_url, secret_key=SECRET))
+    with TestClient(app, client=("127.0.0.1", 40000)) as local, \
+            TestClient(app, client=("203.0.113.9", 40000)) as remote:
+        assert local.get("/metrics").status_code == 200
+        assert remote.get("/metrics").status_code == 403

@@ -96,6 +96,10 @@ MATRIX = [
     cell("GET", ID + "/attachments", "mediated", "op01 med01 sup01"),
     cell("POST", ID + "/attachments", "mediated", "op01 med01 sup01", files=RECEIPT),
     cell("GET", "/api/v1/exports/complaints", None, "op01 med01 med02 sup01"),
+    cell("GET", "/api/v1/accounts", None, "adm01"),
+    cell("GET", "/api/v1/audit/accounts", None, "sup01 adm01"),
+    cell("POST", "/api/v1/accounts", None, "adm01",
+         {"role": "operator", "password": "a-long-secret-1"}),  # a new username per call
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 
@@ -110,6 +114,8 @@ def _call(api: Any, c: Cell, who: str, complaint_id: str | None) -> Any:
     if c.files:
         return api.http.post(path, files=c.files, headers=headers)
     body = a_filing() if c.path == C else c.body
+    if c.path == "/api/v1/accounts" and c.method == "POST":
+        body = {**c.body, "username": f"new-{who}"}
     return api.http.post(path, json=body, headers=headers)
 
 
@@ -151,6 +157,13 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # A download needs an attachment of its own; tests/e2e/test_evidence_files.py
         # walks its roles.
         ("GET", "/api/v1/complaints/{complaint_id}/attachments/{attachment_id}"),
+        # These end tokens or sessions, which would pull the rug from the matrix's own;
+        # tests/e2e/test_accounts.py walks their roles.
+        ("POST", "/api/v1/auth/logout"),
+        ("POST", "/api/v1/accounts/{username}/disable"),
+        ("POST", "/api/v1/accounts/{username}/enable"),
+        ("POST", "/api/v1/accounts/{username}/password"),
+        ("POST", "/api/v1/accounts/{username}/role"),
     }
     assert len([r for r in routes if r[1].startswith(C)]) == 28
     assert routes <= covered, sorted(routes - covered)

@@ -67,3 +67,24 @@ def test_audit_verify_exits_non_zero_and_names_the_broken_complaint_and_version(
     assert result.exit_code == 1
     victim_text = str(UUID(str(victim)))
     assert f"BROKEN {victim_text} at version 2" in result.output
+
+
+def test_user_disable_and_enable_from_the_command_line_are_recorded(store):
+    added = runner.invoke(app, ["user", "add", "op07", "--role", "operator"],
+                          input="op07-long-secret\n")
+    disabled = runner.invoke(app, ["user", "disable", "op07"])
+    listed = runner.invoke(app, ["user", "list"])
+    unknown = runner.invoke(app, ["user", "disable", "nobody"])
+
+    assert added.exit_code == 0 and disabled.exit_code == 0
+    assert "disabled" in listed.output
+    assert unknown.exit_code == 1
+    wiring = wire(Settings(database_url=store))
+    try:
+        assert wiring.accounts.authenticate("op07", "op07-long-secret") is None
+        assert runner.invoke(app, ["user", "enable", "op07"]).exit_code == 0
+        assert wiring.accounts.authenticate("op07", "op07-long-secret") is not None
+        kinds = [e.kind for e in wiring.accounts.events(username="op07")]
+    finally:
+        wiring.close()
+    assert kinds[:4] == ["signed_in", "enabled", "sign_in_failed", "disabled"]

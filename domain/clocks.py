@@ -293,18 +293,12 @@ class Timekeeper:
         self._suspended(case, event, at)
 
     def _recusal_decided(self, case: CaseClocks, event: Any, at: datetime) -> None:
-        case.mediator = event.mediator or case.mediator
-        for run in case.runs:
-            if run.running:
-                run.mediator = case.mediator
+        _hand_over(case, event.mediator or case.mediator)
         if not event.suspended:  # a testing suspension that began earlier still runs
             self._resumed(case, event, at)
 
     def _assigned(self, case: CaseClocks, event: Any, at: datetime) -> None:
-        case.mediator = event.mediator
-        for run in case.runs:
-            if run.running:
-                run.mediator = case.mediator
+        _hand_over(case, event.mediator)
 
     def _suspended(self, case: CaseClocks, event: Any, at: datetime) -> None:
         run = case.running(ClockName.MEDIATION)
@@ -410,6 +404,15 @@ class Timekeeper:
         comes before the third working day after today; stores filter on this bound.
         """
         return self.calendar.add_working_days(self.day_of(as_of), DUE_SOON_DAYS + 1)
+
+
+def _hand_over(case: CaseClocks, mediator: str | None) -> None:
+    """The case's running clocks go with it to the mediator, except telling the
+    complainant of the acceptance decision: that stays the office's (the operator's) duty."""
+    case.mediator = mediator
+    for run in case.runs:
+        if run.running and run.clock is not ClockName.DECISION_NOTICE:
+            run.mediator = mediator
 
 
 def _limit(run: ClockRun) -> TimeLimit:

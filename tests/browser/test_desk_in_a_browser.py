@@ -63,7 +63,10 @@ def test_a_complaint_goes_from_the_phone_to_the_audit_page(people, wiring):
     mediator = people().sign_in("med01")
     assert mediator.url.endswith("/my-cases")
     mine = mediator.locator(f"#my-cases tr[data-id='{complaint_id}']")
-    assert "调解时限" in mine.inner_text() and "剩余 45 个工作日" in mine.inner_text()
+    # Accepted Mon May 11: Order 121's 60 days end Fri Jul 10, 43 working days away
+    # (May 12-15, then 39 from May 18 to Jul 10 with Dragon Boat Jun 19 off).
+    assert "调解时限" in mine.inner_text() and "2026-07-10" in mine.inner_text()
+    assert "剩余 43 个工作日" in mine.inner_text()
     mine.locator("a").click()
     assert mediator.inner_text("#consumer-phone") == PHONE  # in full, on the case page
     assert "#action-accept" not in mediator.content()

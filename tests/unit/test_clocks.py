@@ -256,3 +256,15 @@ def test_the_due_soon_bound_given_to_the_database_agrees_with_the_status():
         bound = keeper.due_soon_before(moment)
         by_bound = keeper.day_of(moment) <= due_day < bound
         assert by_bound == keeper.status(due_day=due_day, kind=DayKind.WORKING, as_of=moment).due_soon
+
+
+def test_telling_the_complainant_stays_with_the_office_when_a_mediator_takes_the_case():
+    complaint = filed(at("2026-05-06"))
+    complaint.accept(actor=operator, at=at("2026-05-07"), tz=SHANGHAI)
+    complaint.assign(actor=operator, at=at("2026-05-07", 11), mediator="med1")
+    case = clocks(complaint)
+    told, mediation = case.running(ClockName.DECISION_NOTICE), case.running(ClockName.MEDIATION)
+    assert (told.mediator, mediation.mediator) == (None, "med1")
+    # Due with the acceptance clock from receipt on Wed May 6: Thu 7, Fri 8, Sat 9
+    # (worked), Mon 11, Tue 12, Wed 13, Thu 14 = 7.
+    assert told.due_day == date(2026, 5, 14)

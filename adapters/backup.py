@@ -4,7 +4,8 @@ A backup is a folder:
 - the native snapshot: `complaints.db` (SQLite's online backup API) or
   `complaints.pgdump` (`pg_dump` of the schema, custom format, for `pg_restore`);
 - the portable rows, taken from the same snapshot: `events.jsonl.gz` (every stored
-  event in log order, still encrypted) and `tables.json` (accounts and checkpoints),
+  event in log order, still encrypted) and `tables.json` (accounts, checkpoints and the
+  complaints' wrapped data keys),
   which `complaints restore` reads into either backend;
 - `manifest.json`: when, what, how many, the checkpoint's digest, the SHA-256 of
   every file, and where the keys are backed up (never the keys themselves).
@@ -30,10 +31,13 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Connection, DateTime, Table, create_engine, func, insert, select, text
+from sqlalchemy import (
+    Connection, DateTime, LargeBinary, Table, create_engine, func, insert, select, text,
+)
 
 from adapters.accounts import users
 from adapters.checkpoint_table import checkpoint_heads, checkpoints
+from adapters.data_keys import data_keys
 from application.checkpoints import Checkpoint
 
 FORMAT = 1
@@ -43,7 +47,9 @@ TABLES = "tables.json"
 SQLITE_SNAPSHOT = "complaints.db"
 POSTGRES_SNAPSHOT = "complaints.pgdump"
 # Rows that are state and not views; every other table is rebuilt from the events.
-CARRIED_TABLES: tuple[Table, ...] = (users, checkpoints, checkpoint_heads)
+# The complaints' data keys travel too (still wrapped under the cipher key): without
+# them a restored store could not read any personal data sealed with them.
+CARRIED_TABLES: tuple[Table, ...] = (users, checkpoints, checkpoint_heads, data_keys)
 _BATCH = 1000
 
 
@@ -75,6 +81,8 @@ def _sha256(path: Path) -> str:
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode()
     return value
 
 
@@ -272,4 +280,6 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     for column in table.columns:
         if isinstance(column.type, DateTime) and isinstance(typed.get(column.name), str):
             typed[column.name] = datetime.fromisoformat(typed[column.name])
+        elif isinstance(column.type, LargeBinary) and isinstance(typed.get(column.name), str):
+            typed[column.name] = base64.b64decode(typed[column.name])
     return typed

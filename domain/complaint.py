@@ -698,14 +698,6 @@ class Complaint(Aggregate):
         if self.outcome:
             self.outcome = {**self.outcome, "terms": ERASED}
 
-
-def _channel(raw: object, field: str, *, required: bool = False) -> str | None:
-    if raw is None or raw == "":
-        if required:
-            raise InvalidValue(field, "is required")
-        return None
-    return code(NotifyChannel, raw, field).value
-
     # ----- evidence files -----------------------------------------------------
 
     def add_attachment(self, *, actor: Actor, at: datetime, file: EvidenceFile) -> str:
@@ -730,6 +722,14 @@ def _channel(raw: object, field: str, *, required: bool = False) -> str | None:
         self.attachments = [*getattr(self, "attachments", []), {
             "id": attachment_id, "sha256": sha256, "filename": filename,
             "media_type": media_type, "size": size, "at": at, "by": actor}]
+
+
+def _channel(raw: object, field: str, *, required: bool = False) -> str | None:
+    if raw is None or raw == "":
+        if required:
+            raise InvalidValue(field, "is required")
+        return None
+    return code(NotifyChannel, raw, field).value
 
 
 # The command names of the lifecycle table, mapped to the aggregate's methods.

@@ -108,9 +108,15 @@ class DemoCase:
                        kind="settled_privately" if rng.random() < 0.5 else "withdrawn")
             self.call_back()
             return
+        # Most complainants hear of the acceptance on the same call; the others are told
+        # afterwards (Order 121 Art. 15), and the latest few not yet.
+        told = rng.random() < 0.7
         c.accept(actor=self.operator, at=self.later(hours), tz=self.f.tz,
-                 notified_via=rng.choice(NOTIFY))
+                 notified_via=rng.choice(NOTIFY) if told else None)
         self.accepted_at = self.at
+        if not told and not self.recent():
+            c.notify(actor=self.operator, at=self.later(10), channel=rng.choice(NOTIFY),
+                     note="已告知受理决定")
         if ending == "accepted":
             return
         if ending == "resolved" and rng.random() < 0.2:

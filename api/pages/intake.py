@@ -23,6 +23,9 @@ router = APIRouter()
 
 
 def known_offices(wiring: Wiring) -> list[str]:
+    """The offices of the directory (or, without one, those the staff belong to)."""
+    if wiring.desk.offices is not None:
+        return [office.code for office in wiring.desk.offices]
     return sorted({a.office for a in wiring.accounts.all() if a.office})
 
 

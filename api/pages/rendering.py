@@ -132,6 +132,11 @@ def translator(request: Request) -> Translator:
     return Translator(language_of(request.cookies.get(LANG_COOKIE)), CATALOGS)
 
 
+def _office_names(request: Request) -> Any:
+    offices = request.app.state.wiring.desk.offices
+    return offices.name_of if offices is not None else (lambda code: code or "")
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     t = translator(request)
     user: PageUser | None = current_user(request)
@@ -150,6 +155,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "switch": {lang: "/lang/" + lang + "?" + urlencode({"next": path})
                    for lang in ("zh", "en")},
         "fmt": Formats(request.app.state.wiring.settings.tz),
+        # Offices by their names (a code the directory does not know shows as itself).
+        "office_name": _office_names(request),
         "done_text": _done(t, request.query_params.get("done")),
         "errors": {},
         "values": {},

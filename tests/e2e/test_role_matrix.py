@@ -96,6 +96,9 @@ MATRIX = [
     cell("GET", ID + "/attachments", "mediated", "op01 med01 sup01"),
     cell("POST", ID + "/attachments", "mediated", "op01 med01 sup01", files=RECEIPT),
     cell("GET", "/api/v1/exports/complaints", None, "op01 med01 med02 sup01"),
+    cell("POST", ID + "/documents", "mediated", "op01 med01 sup01", {"kind": "acceptance_notice"}),
+    cell("POST", ID + "/documents", "rejected", "op01 sup01", {"kind": "rejection_notice"}),
+    cell("GET", ID + "/documents", "mediated", "op01 med01 sup01"),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 
@@ -151,6 +154,9 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # A download needs an attachment of its own; tests/e2e/test_evidence_files.py
         # walks its roles.
         ("GET", "/api/v1/complaints/{complaint_id}/attachments/{attachment_id}"),
+        # A download needs a document of its own; tests/e2e/test_documents_api.py walks
+        # its roles.
+        ("GET", "/api/v1/complaints/{complaint_id}/documents/{document_id}"),
     }
-    assert len([r for r in routes if r[1].startswith(C)]) == 28
+    assert len([r for r in routes if r[1].startswith(C)]) == 31
     assert routes <= covered, sorted(routes - covered)

@@ -121,6 +121,11 @@ class Documents:
             return IssuedDocument.of(complaint.documents[kind_code]), True
         raise ConcurrentUpdate(complaint_id)
 
+    def fitting(self, complaint_id: UUID) -> list[str]:
+        """The kinds this case calls for that are not issued yet (the page's choices)."""
+        complaint = self.desk._load(complaint_id)
+        return [k for k in fitting_kinds(complaint) if k not in complaint.documents]
+
     def listed(self, complaint_id: UUID) -> list[IssuedDocument]:
         complaint = self.desk._load(complaint_id)
         return sorted((IssuedDocument.of(d) for d in complaint.documents.values()),

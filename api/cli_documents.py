@@ -26,6 +26,9 @@ def documents_verify() -> None:
     for mismatch in report.mismatches:
         typer.echo(f"MISMATCH {mismatch.number} of complaint {mismatch.complaint_id}: "
                    f"recorded {mismatch.recorded}, renders {mismatch.rendered}")
+    if report.erased:
+        typer.echo(f"{report.erased} documents of erased cases not checked (no personal data "
+                   "left to print them from)")
     typer.echo(f"checked {report.checked} documents: "
                f"{'all match' if report.ok else f'{len(report.mismatches)} do not match'}")
     raise typer.Exit(0 if report.ok else 1)

@@ -109,3 +109,22 @@ def test_documents_verify_passes_then_names_a_document_that_no_longer_matches(
     assert "checked 1 documents: all match" in intact.output
     assert drifted.exit_code == 1
     assert f"MISMATCH {document.number} of complaint {complaint_id}" in drifted.output
+
+
+def test_an_erased_case_has_no_printable_documents_and_verify_counts_them_apart(
+        wiring, database_url, clock, monkeypatch):
+    from application.documents import DocumentErased
+    from tests.integration.helpers import supervisor
+
+    complaint_id = rejected(wiring, clock)
+    document, _ = wiring.documents.issue(complaint_id, actor=operator, kind="rejection_notice")
+    clock.advance(days=400)
+    wiring.desk.erase_personal_data(complaint_id, actor=supervisor, basis="request")
+    monkeypatch.setenv("COMPLAINTS_DATABASE_URL", database_url)
+
+    with pytest.raises(DocumentErased):
+        wiring.documents.pdf(complaint_id, document.id)
+    result = runner.invoke(app, ["documents", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "1 documents of erased cases not checked" in result.output
+    assert "checked 0 documents: all match" in result.output

@@ -103,6 +103,8 @@ class Documents:
             check_permitted(complaint, "documents", actor)
             if kind_code in complaint.documents:
                 return IssuedDocument.of(complaint.documents[kind_code]), False
+            if complaint.personal_data_erased:
+                raise DocumentErased()
             fitting = fitting_kinds(complaint)
             if kind_code not in fitting:
                 raise KindDoesNotFit(kind_code, complaint.state.value, fitting)

@@ -124,6 +124,10 @@ def test_an_erased_case_has_no_printable_documents_and_verify_counts_them_apart(
 
     with pytest.raises(DocumentErased):
         wiring.documents.pdf(complaint_id, document.id)
+    other = rejected(wiring, clock)
+    wiring.desk.erase_personal_data(other, actor=supervisor, basis="request")
+    with pytest.raises(DocumentErased):  # nothing left to print a new one from
+        wiring.documents.issue(other, actor=operator, kind="rejection_notice")
     result = runner.invoke(app, ["documents", "verify"])
     assert result.exit_code == 0, result.output
     assert "1 documents of erased cases not checked" in result.output

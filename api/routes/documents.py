@@ -19,7 +19,7 @@ from application.documents import IssuedDocument
 from domain.documents import DocumentKind
 
 router = APIRouter(prefix=f"{API_PREFIX}/complaints", tags=["documents"],
-                   responses=errors.documented(403, 404))
+                   responses=errors.documented(401, 403, 404, 503))
 
 
 class DocumentRequest(BaseModel):
@@ -41,7 +41,8 @@ class DocumentOut(BaseModel):
 
 
 @router.post("/{complaint_id}/documents", status_code=201, response_model=DocumentOut,
-             responses=errors.documented(409, 422))
+             responses={200: {"description": "issued before: the first one"},
+                        **errors.documented(400, 409, 413, 422)})
 def issue_document(complaint_id: UUID, body: DocumentRequest, user: CurrentUser,
                    wiring: WiringDep, response: Response) -> DocumentOut:
     document, new = wiring.documents.issue(complaint_id, actor=user.actor, kind=body.kind.value)
@@ -61,7 +62,7 @@ def list_documents(complaint_id: UUID, user: CurrentUser,
 
 @router.get("/{complaint_id}/documents/{document_id}", response_class=Response,
             responses={200: {"content": {"application/pdf": {
-                "schema": {"type": "string", "format": "binary"}}}}})
+                "schema": {"type": "string", "format": "binary"}}}}, **errors.documented(409)})
 def download_document(complaint_id: UUID, document_id: UUID, user: CurrentUser,
                       wiring: WiringDep) -> Response:
     access.readable(wiring.desk, complaint_id, user)

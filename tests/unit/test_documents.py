@@ -59,3 +59,11 @@ def test_only_staff_on_the_case_issue_documents(actor):
     with pytest.raises(NotPermitted):
         complaint.issue_document(actor=actor, at=NOW, kind="acceptance_notice", document_id="d",
                                  number="n", template="1", sha256="0" * 64)
+
+
+def test_a_missing_cjk_font_is_a_clear_error_naming_the_package():
+    from adapters.documents.pdf import FontMissing, check_font
+
+    with pytest.raises(FontMissing, match="fonts-noto-cjk"):
+        check_font("No Such CJK Family")
+    check_font()  # the one the documents use is installed here

@@ -29,3 +29,13 @@ def stored_events_by_complaint(engine: Engine, table: str) -> Iterator[tuple[str
 def count_stored_events(engine: Engine, table: str) -> int:
     with engine.connect() as db:
         return int(db.scalar(text(f"SELECT COUNT(*) FROM {table}")) or 0)  # noqa: S608
+
+
+def originators_with(engine: Engine, table: str, topic_suffix: str) -> list[UUID]:
+    """The complaints that recorded an event of this type (topics are stored in clear)."""
+    statement = text(
+        f"SELECT DISTINCT originator_id FROM {table} WHERE topic LIKE :topic "  # noqa: S608
+        "ORDER BY originator_id")
+    with engine.connect() as db:
+        rows = db.execute(statement, {"topic": f"%{topic_suffix}"}).scalars()
+        return [row if isinstance(row, UUID) else UUID(str(row)) for row in rows]

@@ -22,6 +22,7 @@ from adapters.keys import (
     BLIND_INDEX, CIPHER, SEARCH_TOKENS, KeySource, chain_key_bytes, signing_key_of,
     with_audit_keys, with_keys,
 )
+from adapters.documents.pdf import PdfDocuments, check_font
 from adapters.offices_file import load_offices
 from adapters.projections import Projections, View
 from adapters.settings import Settings
@@ -32,6 +33,7 @@ from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import TimelinessView
 from application.checkpoints import Auditor
 from application.credit import Credit
+from application.documents import Documents
 from application.desk import ComplaintDesk, utc_now
 from application.retention import Retention
 from application.evidence import Blobs, Evidence
@@ -66,6 +68,11 @@ class Wiring:
             events_of=lambda chain_id: self.desk.recorder.select_events(chain_id),
             clock=self.desk.clock)
     evidence: Evidence
+
+    @cached_property
+    def documents(self) -> Documents:
+        """Statutory documents, printed as PDF from the case's events (SPEC §12)."""
+        return Documents(self.desk, PdfDocuments(self.desk.offices, tz=self.settings.tz))
 
     def close(self) -> None:
         self.projections.stop()
@@ -104,6 +111,7 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
          follow: bool = False) -> Wiring:
     """Open the store named by the settings; `follow` keeps views current in a thread."""
     settings = with_audit_keys(with_keys(settings or Settings()))
+    check_font()  # documents must never print Chinese as boxes: refuse to start instead
     ensure_postgres_schema(settings)
     calendar = ChinaCalendar(settings.calendar_overrides)
     engine = make_engine(settings)

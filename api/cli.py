@@ -17,6 +17,7 @@ from adapters.settings import Settings
 from api.bootstrap import Wiring, wire
 from api.cli_audit import audit_app
 from api.cli_backup import backup, restore
+from api.cli_documents import documents_app
 from api.cli_keys import keys_app
 from api.cli_retention import retention_app
 from api.cli_serve import serve
@@ -31,6 +32,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="user")
 app.add_typer(retention_app, name="retention")
 app.add_typer(keys_app, name="keys")
+app.add_typer(documents_app, name="documents")
 app.command("serve")(serve)
 app.command("backup")(backup)
 app.command("restore")(restore)

@@ -183,7 +183,9 @@ class Complaint(Aggregate):
         self.forum: str | None = None
         self.dispatched_from: str | None = None
         self.notes_count = 0
+        self.sessions = 0
         self.attachments: list[dict[str, Any]] = []
+        self.documents: dict[str, dict[str, Any]] = {}
 
     # Whether the complaint sits at the intake centre is the directory's answer, not the
     # history's: `locate` asks it after loading, and before any move between offices.
@@ -386,6 +388,8 @@ class Complaint(Aggregate):
     def _note_added(self, actor: dict[str, str], at: datetime, state: str, kind: str, text: str) -> None:
         self.state = State(state)
         self.notes_count += 1
+        # The mediation record counts the sessions held (Order 121 Art. 24).
+        self.sessions += kind == "session"
 
     def suspend(self, *, actor: Actor, at: datetime, reason: str, note: str = "",
                 body: str | None = None, designated: bool | None = None) -> None:
@@ -604,6 +608,24 @@ class Complaint(Aggregate):
         self.suspended = False
         self.recusal_pending = False
         self.withdraw_kind = kind
+
+    # ----- statutory documents (SPEC §12) ---------------------------------------
+
+    def issue_document(self, *, actor: Actor, at: datetime, kind: str, document_id: str,
+                       number: str, template: str, sha256: str) -> None:
+        """Record a document rendered from this case as it stands now; the PDF itself is
+        never stored: the same event renders the same bytes, proven by `sha256`."""
+        check_permitted(self, "documents", actor)
+        self._document_issued(actor=actor.as_data(), at=at, state=self.state.value, kind=kind,
+                              document_id=document_id, number=number, template=template,
+                              sha256=sha256)
+
+    @event("DocumentIssued")
+    def _document_issued(self, actor: dict[str, str], at: datetime, state: str, kind: str,
+                         document_id: str, number: str, template: str, sha256: str) -> None:
+        self.documents = {**self.documents, kind: {
+            "id": document_id, "kind": kind, "number": number, "template": template,
+            "sha256": sha256, "issued_at": at}}
 
     def record_satisfaction(self, *, actor: Actor, at: datetime, score: object = None,
                             level: object = None, comment: str = "") -> None:

@@ -57,6 +57,8 @@ WHO: dict[str, tuple[object, ...]] = {
     # Retention: legal holds and erasure of personal data, outside the lifecycle table.
     "hold": (SUP,),
     "erase": (SUP,),
+    # Statutory documents (SPEC §12), outside the lifecycle table: they move nothing.
+    "documents": (OP, ASSIGNED_MEDIATOR, SUP),
 }
 
 

@@ -137,6 +137,10 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
         limits=EVIDENCE_LIMITS,
         credit_entries=(wiring.credit_ledger.complaint_entries(str(complaint_id))
                         if user.role is Role.SUPERVISOR else []),
+        documents=wiring.documents.listed(complaint_id),
+        document_kinds=(wiring.documents.fitting(complaint_id)
+                        if may(_AsComplaint(State(details.state), details.mediator),
+                               "documents", user.actor) else []),
         **context,
     )
 

@@ -47,6 +47,8 @@ users = Table(
     Column("created_at", DateTime, nullable=False, server_default=func.now()),
     Column("disabled", Boolean, nullable=False, server_default=text("false")),
     Column("token_version", Integer, nullable=False, server_default=text("0")),
+    # The name the desk shows for the person (pages show it, events keep the username).
+    Column("display_name", String(64)),
 )
 
 account_events = Table(
@@ -88,6 +90,11 @@ class Account:
     office: str | None = None
     disabled: bool = False
     token_version: int = 0
+    display_name: str | None = None
+
+    @property
+    def shown_as(self) -> str:
+        return self.display_name or self.username
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,16 @@ def check_username(username: str) -> str:
     return username
 
 
+def check_display_name(name: str | None) -> str | None:
+    """A person's name as the desk shows it: one line of text, at most 64 characters."""
+    if name is None or not name.strip():
+        return None
+    name = name.strip()
+    if len(name) > 64 or any(not c.isprintable() for c in name):
+        raise InvalidValue("display_name", "one line of at most 64 printable characters")
+    return " ".join(name.split())
+
+
 def check_password(password: str) -> str:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidValue("password", f"{MIN_PASSWORD} to {MAX_PASSWORD} characters")
@@ -139,12 +156,13 @@ def check_password(password: str) -> str:
 
 
 _COLUMNS = (users.c.username, users.c.role, users.c.office, users.c.disabled,
-            users.c.token_version)
+            users.c.token_version, users.c.display_name)
 
 
 def _account(row: object) -> Account:
     return Account(row.username, Role(row.role), row.office,  # type: ignore[attr-defined]
-                   bool(row.disabled), int(row.token_version))  # type: ignore[attr-defined]
+                   bool(row.disabled), int(row.token_version),  # type: ignore[attr-defined]
+                   row.display_name)  # type: ignore[attr-defined]
 
 
 def _now() -> datetime:
@@ -186,7 +204,8 @@ class Accounts:
         self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:
-        """Stores made before accounts could be disabled get the two new columns."""
+        """Stores made before accounts could be disabled, or had display names, get the
+        new columns."""
         present = {c["name"] for c in inspect(self.engine).get_columns("users")}
         with self.engine.begin() as db:
             if "disabled" not in present:
@@ -195,17 +214,21 @@ class Accounts:
             if "token_version" not in present:
                 db.execute(text("ALTER TABLE users ADD COLUMN token_version INTEGER "
                                 "NOT NULL DEFAULT 0"))
+            if "display_name" not in present:
+                db.execute(text("ALTER TABLE users ADD COLUMN display_name VARCHAR(64)"))
 
     # ----- managing ---------------------------------------------------------
 
     def add(self, username: str, *, role: Role, password: str,
-            office: str | None = None, actor: str | None = None) -> Account:
+            office: str | None = None, actor: str | None = None,
+            display_name: str | None = None) -> Account:
         check_username(username)
         check_password(password)
         if office is not None and not _OFFICE.fullmatch(office):
             raise InvalidValue("office", "an office code: letters, digits, - or _")
+        display_name = check_display_name(display_name)
         row = {"username": username, "role": role.value, "office": office,
-               "password_hash": self._hash(password)}
+               "password_hash": self._hash(password), "display_name": display_name}
         try:
             with self.engine.begin() as db:
                 db.execute(insert(users), row)
@@ -213,7 +236,14 @@ class Accounts:
                              detail=f"{role.value}{' ' + office if office else ''}")
         except IntegrityError:
             raise AccountExists(username) from None
-        return Account(username, role, office)
+        return Account(username, role, office, display_name=display_name)
+
+    def display_names(self) -> dict[str, str]:
+        """Username to the name pages show, for every account that has one."""
+        with self.engine.connect() as db:
+            rows = db.execute(select(users.c.username, users.c.display_name)
+                              .where(users.c.display_name.is_not(None))).all()
+        return {username: name for username, name in rows}
 
     def set_password(self, username: str, password: str, *, actor: str | None = None) -> None:
         """A new password; every token and session of the account ends."""

@@ -63,13 +63,19 @@ def serve(
         wiring.close()
 
 
+# The people behind the demo accounts, as the pages show them.
+DEMO_NAMES = ("李娜", "王芳", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周婷", "吴刚",
+              "徐丽", "孙强", "马琳", "朱军")
+
+
 def seed_demo(wiring: Wiring, complaints: int) -> None:
     """Demo users and complaints, once: a store that already holds events is left alone."""
     created = []
-    for username, role, office in DEMO_USERS:
+    for (username, role, office), name in zip(DEMO_USERS, DEMO_NAMES * 2, strict=False):
         if wiring.accounts.get(username) is None:
             password = secrets.token_urlsafe(9)
-            wiring.accounts.add(username, role=role, password=password, office=office)
+            wiring.accounts.add(username, role=role, password=password, office=office,
+                                display_name=name)
             created.append((username, role.value, office or "", password))
     if wiring.projections.head() == 0:
         with console.status(f"filing {complaints} demo complaints"):

@@ -45,12 +45,14 @@ def user_add(
     username: Annotated[str, typer.Argument(help="Lowercase letters, digits, '.', '_', '-'.")],
     role: Annotated[Role, typer.Option(help="What the user does at the desk.")],
     office: Annotated[str | None, typer.Option(help="Office code; an operator's default.")] = None,
+    name: Annotated[str | None, typer.Option(
+        help="The person's name as the pages show it (default: the username).")] = None,
 ) -> None:
     """Create an account; the password comes from standard input."""
     password = read_password()
     accounts = _accounts()
     try:
-        accounts.add(username, role=role, password=password, office=office)
+        accounts.add(username, role=role, password=password, office=office, display_name=name)
     except AccountExists as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None

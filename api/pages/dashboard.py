@@ -101,12 +101,20 @@ def kept(app: Any) -> Kept:
 
 @router.get("/dashboard")
 @page
-def dashboard(request: Request) -> Response:
+def dashboard(request: Request, page: int = 1) -> Response:
     require(request, Role.SUPERVISOR)
     wiring: Wiring = request.app.state.wiring
     t = translator(request)
     now = today(wiring)
-    clocks = wiring.timeliness.timeliness(TimelinessFilter(overdue=True, per_page=OVERDUE_SHOWN))
+    # The overdue list a page at a time; a page past the end shows the last one.
+    wanted = min(max(page, 1), 10_000)
+    clocks = wiring.timeliness.timeliness(TimelinessFilter(overdue=True, per_page=OVERDUE_SHOWN,
+                                                           page=wanted))
+    pages = max(1, -(-clocks.total // OVERDUE_SHOWN))
+    if wanted > pages:
+        wanted = pages
+        clocks = wiring.timeliness.timeliness(TimelinessFilter(
+            overdue=True, per_page=OVERDUE_SHOWN, page=wanted))
     since = first_of_month_before(now, MONTHS)
     stats = kept(request.app).get((since, now), lambda: wiring.disclosure.statistics(
         since=since, until=now))
@@ -124,6 +132,7 @@ def dashboard(request: Request) -> Response:
     totals = {name: sum(getattr(g, name) for g in clocks.offices)
               for name in ("open", "overdue", "due_soon", "closed", "met")}
     return render(request, "dashboard.html", clocks=clocks, totals=totals,
+                  page_number=wanted, pages=pages,
                   watch=wiring.credit.watch_list(as_of=now), stats=stats,
                   volume_chart=volume, on_time_chart=on_time,
                   numbers=wiring.complaint_list.numbers_of([i.id for i in clocks.items]))

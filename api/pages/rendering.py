@@ -132,6 +132,21 @@ def translator(request: Request) -> Translator:
     return Translator(language_of(request.cookies.get(LANG_COOKIE)), CATALOGS)
 
 
+class _StaffNames:
+    """Looks the names up once per page, and only on a page that shows staff."""
+
+    def __init__(self, accounts: Any) -> None:
+        self.accounts = accounts
+        self.names: dict[str, str] | None = None
+
+    def __call__(self, username: str | None) -> str:
+        if not username:
+            return ""
+        if self.names is None:
+            self.names = self.accounts.display_names()
+        return self.names.get(username, username)
+
+
 def _office_names(request: Request) -> Any:
     offices = request.app.state.wiring.desk.offices
     return offices.name_of if offices is not None else (lambda code: code or "")
@@ -157,6 +172,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "fmt": Formats(request.app.state.wiring.settings.tz),
         # Offices by their names (a code the directory does not know shows as itself).
         "office_name": _office_names(request),
+        # Staff by the names they go by; a username without one shows as itself.
+        "staff_name": _StaffNames(request.app.state.wiring.accounts),
         "done_text": _done(t, request.query_params.get("done")),
         "errors": {},
         "values": {},

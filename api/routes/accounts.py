@@ -49,11 +49,12 @@ class AccountOut(BaseModel):
     role: str
     office: str | None
     disabled: bool
+    display_name: str | None = None
 
     @classmethod
     def of(cls, account: Account) -> AccountOut:
         return cls(username=account.username, role=account.role.value, office=account.office,
-                   disabled=account.disabled)
+                   disabled=account.disabled, display_name=account.display_name)
 
 
 class AccountIn(BaseModel):
@@ -63,6 +64,8 @@ class AccountIn(BaseModel):
     role: Role
     office: str | None = Field(default=None, max_length=32)
     password: str = Field(max_length=1024)
+    display_name: str | None = Field(default=None, max_length=64,
+                                     description="the person's name as the pages show it")
 
 
 class PasswordIn(BaseModel):
@@ -108,7 +111,8 @@ def list_accounts(admin: Admin, wiring: WiringDep) -> list[AccountOut]:
 def create_account(body: AccountIn, admin: Admin, wiring: WiringDep,
                    response: Response) -> AccountOut:
     account = wiring.accounts.add(body.username, role=body.role, password=body.password,
-                                  office=body.office, actor=admin.username)
+                                  office=body.office, actor=admin.username,
+                                  display_name=body.display_name)
     response.headers["Location"] = f"{API_PREFIX}/accounts/{account.username}"
     return AccountOut.of(account)
 

@@ -54,7 +54,7 @@ def test_the_dashboard_and_the_public_page_show_the_supervisors_figures(api, clo
     assert stats["acceptance_on_time_rate"] == "0.8000"
     assert tile(dashboard, "acceptance-on-time") == "80.0%"
     assert re.search(r'class="overdue"><b>([1-9]\d*)</b>', dashboard)
-    office_row = re.search(r'<td data-office="SH-PD">浦东新区市场监督管理局</td>(.*?)</tr>', dashboard, re.S)
+    office_row = re.search(r'<td data-key="SH-PD">浦东新区市场监督管理局</td>(.*?)</tr>', dashboard, re.S)
     assert office_row and "80.0%" in office_row.group(1)
     # Resolved, terminated, escalated: one in three; the withdrawal is beside it.
     assert stats["mediation_success_rate"] == public["mediation_success_rate"] == "0.3333"

@@ -617,3 +617,34 @@ def test_the_case_page_names_the_governing_text_and_works_a_recusal_and_a_notice
     assert settled.status_code == 303
     after = operator.get(case).text
     assert "双方自行和解" in after and 'id="action-notice"' in after
+
+
+def test_staff_appear_by_the_names_they_go_by(api, desk):
+    made = api.http.post("/api/v1/accounts", json={
+        "username": "med07", "role": "mediator", "office": "SH-PD",
+        "password": "a-long-secret-7", "display_name": "李娜"}, headers=api.auth("adm01"))
+    assert made.status_code == 201 and made.json()["display_name"] == "李娜"
+    complaint_id = api.complaint_in("accepted")
+    api.command(complaint_id, "assign", "op01", {"mediator": "med07"})
+    case = desk["sup01"].get(f"/cases/{complaint_id}").text
+    assert re.search(r'<b id="case-mediator" title="med07">李娜</b>', case)
+    assert api.listed("sup01").status_code == 200
+    listing = desk["sup01"].get("/cases").text
+    assert '<td title="med07">李娜</td>' in listing
+    # Someone without a display name still shows as their username.
+    assert re.search(r'title="op01">op01 \(', case) or "op01 (" in case
+    refused = api.http.post("/api/v1/accounts", json={
+        "username": "med08", "role": "mediator", "password": "a-long-secret-8",
+        "display_name": "李\n娜"}, headers=api.auth("adm01"))
+    assert refused.status_code == 422 and refused.json()["field"] == "display_name"
+
+
+def test_the_dashboards_overdue_list_goes_page_by_page(api, desk):
+    for _ in range(26):  # received in March: every acceptance clock is long overdue
+        api.file(received_at="2026-03-02T10:00:00+08:00")
+    api.listed("sup01")
+    first = desk["sup01"].get("/dashboard").text
+    assert first.count('<tr class="overdue">') >= 25 and 'href="/dashboard?page=2"' in first
+    second = desk["sup01"].get("/dashboard?page=2").text
+    assert 'rel="prev"' in second and 'href="/dashboard?page=3"' not in second
+    assert desk["sup01"].get("/dashboard?page=99").status_code == 200

@@ -50,3 +50,26 @@ def test_the_credit_pages_show_no_internal_rule_identifiers(people, wiring):
     supervisor.locator("#grades tbody a").first.click()
     assert "spec4-default" not in supervisor.inner_text("main")
     assert "现行信用规则" in supervisor.inner_text("main")
+
+
+def test_staff_are_shown_by_name_and_the_overdue_list_turns_its_pages(people, wiring):
+    wiring.accounts.add("med07", role=Role.MEDIATOR, password="a-long-secret-7",
+                        office="SH-PD", display_name="李娜")
+    desk = wiring.desk
+    assigned = desk.file(an_intake(desk.clock()), actor=OPERATOR)
+    desk.accept(assigned, actor=OPERATOR, notified_via="phone")
+    desk.assign(assigned, actor=OPERATOR, mediator="med07")
+    for _ in range(26):  # received in March: long past their acceptance deadline
+        desk.file(an_intake(desk.clock(), received_at="2026-03-02T10:00:00+08:00"),
+                  actor=OPERATOR)
+    wiring.projections.catch_up()
+
+    supervisor = people().sign_in("sup01")
+    supervisor.goto(f"/cases/{assigned}")
+    assert supervisor.inner_text("#case-mediator") == "李娜"
+    assert supervisor.inner_text("#case-office") == "浦东新区市场监督管理局"
+    supervisor.goto("/dashboard")
+    assert supervisor.locator("#overdue tbody tr").count() == 25
+    supervisor.click("nav.pager a[rel=next]")
+    assert supervisor.locator("#overdue tbody tr").count() >= 1
+    assert "/dashboard?page=2" in supervisor.url

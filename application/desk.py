@@ -38,6 +38,7 @@ from application.errors import (
     IdempotencyKeyReused,
     VersionMismatch,
 )
+from application.numbering import lowest_unclaimed
 from application.sealing import DataKeyStore, SealedAsBase64, Sealer, UnsealingMapper
 from application.views import ComplaintDetails, HistoryItem
 from domain.case_numbers import CaseNumber, claim_id_for, format_number
@@ -384,28 +385,10 @@ class ComplaintDesk(Application[UUID]):
         return bool(self.recorder.select_events(originator_id, limit=1))
 
     def _next_sequence(self, office: str, year: int) -> int:
-        """The lowest number not yet claimed in this office and year.
-
-        Claims are always the lowest free number, so the claimed ones are 1..n: the last
-        known n is checked first (one lookup), else n is found by doubling then halving.
-        """
-        def claimed(sequence: int) -> bool:
-            return self._exists(claim_id_for(office, year, sequence))
-
-        low = self._known_sequences.get((office, year), 0)
-        if low and not claimed(low):
-            low = 0
-        step, high = 1, low + 1
-        while claimed(high):
-            low, step = high, step * 2
-            high = low + step
-        while high - low > 1:
-            middle = (low + high) // 2
-            if claimed(middle):
-                low = middle
-            else:
-                high = middle
-        return high
+        """The lowest number not yet claimed in this office and year."""
+        return lowest_unclaimed(
+            lambda sequence: self._exists(claim_id_for(office, year, sequence)),
+            known=self._known_sequences.get((office, year), 0))
 
     def _load(self, complaint_id: UUID, version: int | None = None) -> Complaint:
         return self._fold(complaint_id, self.events.get(complaint_id, lte=version))

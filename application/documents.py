@@ -17,6 +17,7 @@ from uuid import UUID
 
 from application.desk import ComplaintDesk
 from application.errors import ComplaintNotFound, ConcurrentUpdate
+from application.numbering import lowest_unclaimed
 from domain.complaint import Complaint
 from domain.documents import (
     DocumentKind,
@@ -175,22 +176,9 @@ class Documents:
         return DocumentsReport(checked, tuple(mismatches), erased)
 
     def _next_sequence(self, office: str, kind: str, year: int) -> int:
-        """The lowest number not yet claimed for this office, kind and year (claims are
-        always the lowest free one, so they are 1..n: doubling, then halving)."""
-        def claimed(sequence: int) -> bool:
-            return self.desk._exists(number_id_for(office, kind, year, sequence))
-
-        low, step, high = 0, 1, 1
-        while claimed(high):
-            low, step = high, step * 2
-            high = low + step
-        while high - low > 1:
-            middle = (low + high) // 2
-            if claimed(middle):
-                low = middle
-            else:
-                high = middle
-        return high
+        """The lowest number not yet claimed for this office, kind and year."""
+        return lowest_unclaimed(
+            lambda sequence: self.desk._exists(number_id_for(office, kind, year, sequence)))
 
 
 # Issuers racing for the same office's next number: each loss moves on by one.

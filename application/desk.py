@@ -414,8 +414,11 @@ class ComplaintDesk(Application[UUID]):
 
     def _save(self, *complaints: Complaint) -> None:
         if self.sealer:
-            self.sealer.prepare([c.id for c in complaints
-                                 if c.pending_events and c.pending_events[0].originator_version == 1])
+            # Only complaints hold personal data: a case-number or document claim, or a
+            # credit void, needs no data key of its own.
+            self.sealer.prepare([c.id for c in complaints if isinstance(c, Complaint)
+                                 and c.pending_events
+                                 and c.pending_events[0].originator_version == 1])
         pending = [event for complaint in complaints for event in self._chained(complaint)]
         try:
             recordings = self.save(*pending)

@@ -164,7 +164,8 @@ def test_deleting_a_complaints_last_events_is_found_against_the_checkpoint(wirin
 
     code, output = verify_cli()
 
-    assert checkpoint.seq == 1 and checkpoint.chains == 2 and checkpoint.events == 10
+    # Two complaints of five events, each with the one-event chain of its case-number claim.
+    assert checkpoint.seq == 1 and checkpoint.chains == 4 and checkpoint.events == 12
     assert code == 1
     assert (f"BROKEN {complaint_id} at version 4: versions 4 to 5 were removed after "
             f"checkpoint 1") in output
@@ -231,7 +232,7 @@ def test_an_altered_checkpoint_record_or_head_list_is_named(wiring, clock):
 
     with wiring.engine.begin() as db:
         payload = db.execute(checkpoints.select()).one().payload
-        db.execute(checkpoints.update().values(payload=payload.replace('"chains":1', '"chains":2')))
+        db.execute(checkpoints.update().values(payload=payload.replace('"chains":2', '"chains":3')))
     signature_bad = wiring.auditor.verify_store()
 
     assert "no longer folds into its signed digest" in heads_altered.checkpoint.problem
@@ -272,7 +273,8 @@ def test_checkpoints_chain_to_each_other_and_refuse_a_broken_store(wiring, clock
         wiring.auditor.checkpoint()
     refused = runner.invoke(app, ["audit", "checkpoint"])
 
-    assert (second.seq, second.previous, second.events) == (2, first.digest, 6)
+    # Six complaint events and its case-number claim.
+    assert (second.seq, second.previous, second.events) == (2, first.digest, 7)
     assert second.created > first.created
     assert refused.exit_code == 1 and "REFUSED" in refused.output
 
@@ -286,13 +288,13 @@ def test_the_checkpoint_command_signs_and_publishes_what_the_public_key_verifies
     public = runner.invoke(app, ["audit", "public-key"])
 
     assert made.exit_code == 0, made.output
-    assert "checkpoint 1: 1 chains, 5 events" in made.output
+    assert "checkpoint 1: 2 chains, 6 events" in made.output  # the complaint and its number
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     record = json.loads(published.read_text())
     key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public.output.strip()))
     key.verify(base64.b64decode(record["signature"]), record["payload"].encode())
-    assert json.loads(record["payload"])["events"] == 5
+    assert json.loads(record["payload"])["events"] == 6
     assert verify_cli()[0] == 0
 
 
@@ -338,7 +340,8 @@ def test_an_unkeyed_history_from_before_the_chain_key_still_verifies(database_ur
         wiring.close()
 
     assert versions == [1, 1, 2]
-    assert checkpoint.events == 3 and report.intact and report.checkpoint.valid
+    # Three complaint events and the case-number claim.
+    assert checkpoint.events == 4 and report.intact and report.checkpoint.valid
 
 
 def test_the_checkpoint_command_signs_again_at_every_interval(wiring, clock, monkeypatch):
@@ -373,7 +376,8 @@ def test_a_checkpoint_covers_credit_voids_as_well_as_complaints(wiring, clock):
 
     report = wiring.auditor.verify_store()
 
-    assert (checkpoint.chains, checkpoint.events) == (2, 6)
+    # The complaint (five events), its case-number claim and the void.
+    assert (checkpoint.chains, checkpoint.events) == (3, 7)
     assert [(b.complaint_id, b.problem) for b in report.broken] == [
         (str(void_id_for(entry)), "its only event was removed after checkpoint 1")]
 

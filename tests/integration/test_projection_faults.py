@@ -86,13 +86,17 @@ def test_an_unreadable_event_stops_every_view_just_before_it_and_says_which(
 
     positions = projections.positions()
     faults = {f.view: f for f in projections.faults()}
-    first_id = 1 + min(before_it.values())
-    assert set(positions.values()) == {first_id}
+    # Each filing stores the complaint's event and its case-number claim: the garbled
+    # event comes after both of the first filing's.
+    garbled_at = next(n.id for n in wiring.desk.recorder.select_notifications(start=1, limit=50)
+                      if n.originator_id == garbled and n.originator_version == 1)
+    assert min(before_it.values()) < garbled_at - 1
+    assert set(positions.values()) == {garbled_at - 1}
     assert set(faults) == set(projections.views)
     fault = faults["complaint_list"]
     assert (fault.notification_id, fault.originator_id, fault.originator_version) == (
-        first_id + 1, str(garbled), 1)
-    assert fault.position == first_id and fault.attempts == 1
+        garbled_at, str(garbled), 1)
+    assert fault.position == garbled_at - 1 and fault.attempts == 1
     assert [s.id for s in wiring.complaint_list.search(ListFilter()).items] == [str(first)]
     logged = "\n".join(log_lines)
     assert str(garbled) in logged and "cannot apply" in logged
@@ -105,8 +109,8 @@ class PickyView(ComplaintListView):
     name = "picky_list"
     tables = ()
 
-    def __init__(self, engine, refuses) -> None:
-        super().__init__(engine)
+    def __init__(self, engine, index, refuses) -> None:
+        super().__init__(engine, index)
         self.refuses = refuses
 
     def apply(self, db, page) -> None:
@@ -122,25 +126,28 @@ def test_a_view_that_cannot_apply_an_event_backs_off_while_the_others_go_on(wiri
     before = file(wiring, clock)
     poison = file(wiring, clock)
     after = file(wiring, clock)
-    picky = PickyView(wiring.engine, refuses=poison)
+    index = wiring.complaint_list.index
+    picky = PickyView(wiring.engine, index, refuses=poison)
     projections = Projections(wiring.desk, wiring.engine,
-                              [ComplaintListView(wiring.engine), picky])
+                              [ComplaintListView(wiring.engine, index), picky])
     projections.setup()
     monotonic = FakeMonotonic()
     projections.clock = monotonic
 
     projections.catch_up()
     head = projections.head()
-    assert projections.positions() == {"complaint_list": head, "picky_list": head - 2}
+    poison_at = next(n.id for n in wiring.desk.recorder.select_notifications(start=1, limit=50)
+                     if n.originator_id == poison and n.originator_version == 1)
+    assert projections.positions() == {"complaint_list": head, "picky_list": poison_at - 1}
     [fault] = projections.faults()
     assert (fault.view, fault.originator_id, fault.attempts) == ("picky_list", str(poison), 1)
     assert fault.error == "builtins.ValueError"
 
     # Not tried again until the back-off passes, then with a longer one.
-    later = file(wiring, clock)
+    later = file(wiring, clock)  # its event and its case-number claim
     projections.catch_up()
     assert projections.faults()[0].attempts == 1
-    assert projections.positions()["complaint_list"] == head + 1
+    assert projections.positions()["complaint_list"] == head + 2
     monotonic.now += 1.01
     projections.catch_up()
     assert projections.faults()[0].attempts == 2

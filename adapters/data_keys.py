@@ -58,6 +58,10 @@ class DataKeys:
         self.keyring = keyring
         self.clock = clock
         self._cache: OrderedDict[str, tuple[bytes | None, float]] = OrderedDict()
+        # Bumped when a key is destroyed: a look-up that read the row before the
+        # delete committed (another thread, e.g. a view catching up) must not put
+        # the erased key back into the cache.
+        self._erasures: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def setup(self) -> None:
@@ -117,10 +121,12 @@ class DataKeys:
             if cached and cached[1] > self.clock():
                 self._cache.move_to_end(name)
                 return cached[0]
+            erasures = self._erasures.get(name, 0)
         with self.engine.connect() as db:
             wrapped = db.scalar(select(data_keys.c.wrapped).where(data_keys.c.complaint_id == name))
         key = self.keyring.decrypt(bytes(wrapped), _associated(complaint_id)) if wrapped else None
-        self._remember(complaint_id, key)
+        if not self._remember(complaint_id, key, erasures):
+            return None  # destroyed while we read it
         return key
 
     def prefetch(self, complaint_ids: Iterable[UUID | str]) -> None:
@@ -128,6 +134,8 @@ class DataKeys:
         wanted = [str(i) for i in complaint_ids if self._cached(str(i)) is None]
         if not wanted:
             return
+        with self._lock:
+            erasures = {i: self._erasures.get(i, 0) for i in wanted}
         found: dict[str, bytes] = {}
         with self.engine.connect() as db:
             for chunk in range(0, len(wanted), 500):
@@ -137,7 +145,7 @@ class DataKeys:
         for complaint_id in wanted:
             wrapped = found.get(complaint_id)
             self._remember(complaint_id, self.keyring.decrypt(wrapped, _associated(complaint_id))
-                           if wrapped else None)
+                           if wrapped else None, erasures[complaint_id])
 
     # ----- erasure and rotation -------------------------------------------------
 
@@ -150,10 +158,13 @@ class DataKeys:
             if sqlite:
                 db.exec_driver_sql("PRAGMA secure_delete=ON")
             deleted = db.execute(statement).rowcount
+        with self._lock:
+            name = str(complaint_id)
+            self._erasures[name] = self._erasures.get(name, 0) + 1
+            self._cache.pop(name, None)
         if sqlite and deleted:
             with self.engine.connect() as db:
                 db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._remember(complaint_id, None)
 
     def vacuum(self) -> None:
         """PostgreSQL keeps deleted rows until vacuumed; erased keys should not wait."""
@@ -202,12 +213,18 @@ class DataKeys:
             cached = self._cache.get(str(complaint_id))
         return cached[0] if cached and cached[1] > self.clock() else None
 
-    def _remember(self, complaint_id: UUID | str, key: bytes | None) -> None:
+    def _remember(self, complaint_id: UUID | str, key: bytes | None,
+                  erasures: int | None = None) -> bool:
+        """Cache a key read from the store, unless it was destroyed since `erasures`
+        was taken; says whether it was kept."""
         with self._lock:
+            if erasures is not None and self._erasures.get(str(complaint_id), 0) != erasures:
+                return False
             self._cache[str(complaint_id)] = (key, self.clock() + CACHE_SECONDS)
             self._cache.move_to_end(str(complaint_id))
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
+        return True
 
     def _forget(self, complaint_id: UUID) -> None:
         with self._lock:

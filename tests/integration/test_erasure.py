@@ -193,3 +193,27 @@ def test_a_re_keyed_index_does_not_bring_back_an_erased_caller_of_an_old_history
 
     found = wiring.complaint_list.search(ListFilter(q="13912345678")).items
     assert [s.id for s in found] == [str(kept)]
+
+
+@pytest.mark.parametrize("read", ["find", "prefetch"])
+def test_a_key_read_just_before_its_erasure_is_not_cached_after_it(wiring, clock, read):
+    """A view catching up in another thread may read the key row just before the erasure
+    commits; the key it read must not come back into the cache once the erasure is done."""
+    complaint_id = a_resolved_case(wiring, clock)
+    keys = wiring.desk.data_keys
+    keys._forget(complaint_id)
+    decrypt = keys.keyring.decrypt
+
+    def erased_meanwhile(wrapped, associated):
+        keys.keyring.decrypt = decrypt
+        wiring.desk.erase_personal_data(complaint_id, actor=supervisor, basis="request")
+        return decrypt(wrapped, associated)
+
+    keys.keyring.decrypt = erased_meanwhile
+    try:
+        getattr(keys, read)([complaint_id] if read == "prefetch" else complaint_id)
+    finally:
+        keys.keyring.decrypt = decrypt
+
+    assert keys.find(complaint_id) is None
+    assert wiring.desk.get_complaint(complaint_id).consumer["name"] == ERASED

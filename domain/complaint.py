@@ -745,6 +745,31 @@ class Complaint(Aggregate):
             "id": attachment_id, "sha256": sha256, "filename": filename,
             "media_type": media_type, "size": size, "at": at, "by": actor}]
 
+    # ----- reports linked to this complaint (SPEC §13) ----------------------------
+    # Outside the lifecycle table: they move nothing in the complaint's procedure.
+
+    linked_reports: tuple[str, ...] = ()
+
+    def record_clue(self, *, actor: Actor, at: datetime, report_id: UUID, text: str) -> None:
+        """A violation clue found in mediation (Order 121 Art. 27); the report it makes
+        carries its own clock."""
+        check_permitted(self, "clue", actor)
+        text = bounded_text(text, "text", 5000)
+        self._clue_recorded(actor=actor.as_data(), at=at, report_id=str(report_id), text=text)
+
+    @event("ClueRecorded")
+    def _clue_recorded(self, actor: dict[str, str], at: datetime, report_id: str,
+                       text: str) -> None:
+        self.linked_reports = (*self.linked_reports, report_id)
+
+    def link_report(self, *, actor: Actor, at: datetime, report_id: UUID) -> None:
+        """The report part of the same submission (Order 121 Art. 9), handled apart."""
+        self._report_linked(actor=actor.as_data(), at=at, report_id=str(report_id))
+
+    @event("ReportLinked")
+    def _report_linked(self, actor: dict[str, str], at: datetime, report_id: str) -> None:
+        self.linked_reports = (*self.linked_reports, report_id)
+
 
 def _channel(raw: object, field: str, *, required: bool = False) -> str | None:
     if raw is None or raw == "":

@@ -30,14 +30,15 @@ class InvalidValues(InvalidValue):
 class CommandNotAllowed(DomainError):
     """The command is not allowed from the complaint's current state."""
 
-    def __init__(self, state: str, command: str, allowed: Iterable[str]) -> None:
+    def __init__(self, state: str, command: str, allowed: Iterable[str],
+                 what: str = "complaint") -> None:
         self.state = state
         self.command = command
         self.allowed = sorted(allowed)
         listed = ", ".join(self.allowed) or "none"
         why = "is refused: its conditions are not met" if command in self.allowed else "is not allowed"
         super().__init__(
-            f"'{command}' {why} while the complaint is {state}; allowed now: {listed}"
+            f"'{command}' {why} while the {what} is {state}; allowed now: {listed}"
         )
 
 

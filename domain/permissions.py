@@ -59,6 +59,8 @@ WHO: dict[str, tuple[object, ...]] = {
     "erase": (SUP,),
     # Statutory documents (SPEC §12), outside the lifecycle table: they move nothing.
     "documents": (OP, ASSIGNED_MEDIATOR, SUP),
+    # A violation clue found in mediation becomes a report (Order 121 Art. 27).
+    "clue": (ASSIGNED_MEDIATOR,),
 }
 
 
@@ -101,3 +103,55 @@ def _role_of(rule: object) -> object:
     if isinstance(rule, tuple):
         return rule[0]
     return rule
+
+
+# ----- reports (SPEC §13) ------------------------------------------------------------
+# The handling inspector is the one who began verifying; before that any inspector may
+# take the report. The reporter's identity is theirs and the supervisors' alone (Art. 37).
+
+HANDLING_INSPECTOR = "handling_inspector"
+INSP = Role.INSPECTOR
+
+REPORT_WHO: dict[str, tuple[object, ...]] = {
+    "receive": (OP, INSP, SUP),
+    "verify": (INSP,),
+    "extend": (SUP,),
+    "open-case": (HANDLING_INSPECTOR, SUP),
+    "decline": (HANDLING_INSPECTOR, SUP),
+    "refer": (HANDLING_INSPECTOR, SUP),
+    "notify-reporter": (HANDLING_INSPECTOR, SUP),
+    "close": (HANDLING_INSPECTOR, SUP),
+    "read": (OP, INSP, SUP),
+    "see-reporter": (HANDLING_INSPECTOR, SUP),
+}
+
+
+class HasInspector(Protocol):
+    inspector: str | None
+
+
+def may_report(report: HasInspector | None, command: str, actor: Actor) -> bool:
+    for rule in REPORT_WHO.get(command, ()):
+        if rule == HANDLING_INSPECTOR:
+            if actor.role is not INSP or report is None:
+                continue
+            # An unclaimed report may be worked (referred) by any inspector, but its
+            # reporter is shown only to the one who took it.
+            unclaimed = report.inspector is None and command != "see-reporter"
+            if unclaimed or report.inspector == actor.username:
+                return True
+        elif actor.role is rule:
+            return True
+    return False
+
+
+def check_report_permitted(report: HasInspector | None, command: str, actor: Actor) -> None:
+    if may_report(report, command, actor):
+        return
+    if actor.role is INSP and any(r == HANDLING_INSPECTOR for r in REPORT_WHO.get(command, ())):
+        raise NotPermitted(command, "only the inspector handling this report may do this")
+    raise NotPermitted(command, f"the {actor.role.value} role may not do this")
+
+
+def sees_reporter(report: HasInspector, actor: Actor) -> bool:
+    return may_report(report, "see-reporter", actor)

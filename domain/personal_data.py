@@ -22,6 +22,12 @@ EVENT_FIELDS: dict[str, frozenset[str]] = {
     # by staff from what the parties said.
     "ReturnedToIntake": frozenset({"reason"}),
     "RecusalRequested": frozenset({"reason"}),
+    # Reports (SPEC §13): the reporter's identity and what they said (Art. 37), and
+    # what staff wrote about it.
+    "ReportReceived": frozenset({"reporter", "facts"}),
+    "ReportFactsAdded": frozenset({"facts"}),
+    "VerificationExtended": frozenset({"reason"}),
+    "CaseDeclined": frozenset({"reason"}),
 }
 
 

@@ -44,6 +44,14 @@ class Regulation:
     # Where each ground stands in the text, for pages and notices.
     articles: dict[str, str]
     short_title: str = ""
+    # Reports (SPEC §13): verification and the decision whether to open a case within
+    # 15 working days of receipt (of finding the clue, for one found in mediation:
+    # Order 121 Art. 27), extendable once by 15 with approval; a real-name reporter told
+    # within 5 working days of the decision (Order 20 Art. 31; Order 121 Art. 36 leaves
+    # it to the penalty procedure rules, and the desk keeps the same standard).
+    report_decision: TimeLimit = TimeLimit(15)
+    report_extension: TimeLimit = TimeLimit(15)
+    reporter_notice: TimeLimit = TimeLimit(5)
 
 
 R, T, S = RejectReason, TerminateReason, SuspendReason

@@ -33,6 +33,7 @@ class Role(Coded):
     MEDIATOR = "mediator"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    INSPECTOR = "inspector"  # 执法人员: works reports and violation clues (SPEC §13)
 
 
 class Channel(Coded):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from uuid import UUID
 
 from sqlalchemy import Engine
 
@@ -27,6 +28,7 @@ from adapters.offices_file import load_offices
 from adapters.projections import Projections, View
 from adapters.settings import Settings
 from adapters.views.complaint_list import ComplaintListView
+from adapters.views.reports import ReportsView
 from adapters.views.search_index import SearchIndex
 from adapters.views.credit_ledger import CreditLedgerView
 from adapters.views.statistics import StatisticsView
@@ -35,6 +37,7 @@ from application.checkpoints import Auditor
 from application.credit import Credit
 from application.documents import Documents
 from application.desk import ComplaintDesk, utc_now
+from application.reports import Reports
 from application.retention import Retention
 from application.evidence import Blobs, Evidence
 from application.statistics import Disclosure
@@ -68,6 +71,18 @@ class Wiring:
             events_of=lambda chain_id: self.desk.recorder.select_events(chain_id),
             clock=self.desk.clock)
     evidence: Evidence
+
+    @cached_property
+    def report_views(self) -> ReportsView:
+        return self.projections.views["reports"]  # type: ignore[return-value]
+
+    @cached_property
+    def reports(self) -> Reports:
+        """Reports and violation clues (SPEC §13), in the same store as complaints."""
+        views = self.report_views
+        return Reports(self.desk, find_duplicates=lambda phone, business: [
+            UUID(i) for i in views.duplicates(phone, business)],
+            settle=lambda: self.projections.catch_up(["reports"]))
 
     @cached_property
     def documents(self) -> Documents:
@@ -104,7 +119,8 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
     return [ComplaintListView(engine, index, overdue_ids=timeliness.overdue_ids), timeliness,
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
-            StatisticsView(engine, working_days=calendar, tz=settings.tz)]
+            StatisticsView(engine, working_days=calendar, tz=settings.tz),
+            ReportsView(engine, keeper, index)]
 
 
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,

@@ -265,6 +265,9 @@ class ComplaintOut(BaseModel):
     personal_data_erased: bool = Field(
         False, description="the consumer's personal data and free text were erased (shown as 已删除)")
     number: str | None = Field(None, description="the case number, office-year-sequence")
+    reports: list[UUID] = Field(
+        default_factory=list, description="reports split off this submission or made from "
+                                          "a clue found in its mediation (SPEC §13)")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
@@ -300,6 +303,7 @@ class ComplaintOut(BaseModel):
             decision_notice_due=details.decision_notice_due, notice_due=details.notice_due,
             withdraw_kind=details.withdraw_kind, satisfaction_level=details.satisfaction_level,
             on_legal_hold=details.on_legal_hold, personal_data_erased=details.personal_data_erased,
+            reports=[UUID(r) for r in details.reports],
         )
 
 

@@ -338,6 +338,15 @@ class ComplaintDesk(Application[UUID]):
         except ConcurrentUpdate:
             raise AlreadyVoided(entry_id) from None
 
+    def store(self, *aggregates: Any) -> None:
+        """Save aggregates changed elsewhere (reports, and the complaints they link to),
+        hash-chained and sealed like every other write, in one transaction."""
+        self._save(*aggregates)
+
+    def load(self, complaint_id: UUID) -> Complaint:
+        """The complaint as it stands, for a service that records on it (reports)."""
+        return self._load(complaint_id)
+
     # ----- queries ----------------------------------------------------------
 
     def get_complaint(self, complaint_id: UUID, version: int | None = None) -> ComplaintDetails:

@@ -41,3 +41,11 @@ class IdempotencyKeyReused(DomainError):
             "use a new key for a new complaint"
         )
         self.key = key
+
+
+class ReportNotFound(ComplaintNotFound):
+    """No report with this id (a 404 like an unknown complaint)."""
+
+    def __init__(self, report_id: UUID | str) -> None:
+        DomainError.__init__(self, f"no report {report_id}")
+        self.complaint_id = report_id

@@ -57,6 +57,7 @@ class ComplaintDetails:
     satisfaction_level: str | None = None
     on_legal_hold: bool = False
     personal_data_erased: bool = False  # names, phones, free text show as 已删除
+    reports: list[str] = field(default_factory=list)  # split off or found in mediation (§13)
 
     @classmethod
     def of(cls, complaint: Complaint, clocks: CaseClocks | None = None,
@@ -98,6 +99,7 @@ class ComplaintDetails:
             .allowed_commands(),
             number=complaint.number,
             attachments=[dict(a) for a in getattr(complaint, "attachments", [])],
+            reports=list(complaint.linked_reports),
             acceptance_due=acceptance.due_day if acceptance else None,
             mediation_due=mediation.due_day if mediation else None,
             deadlines_provisional=any(

@@ -20,6 +20,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from domain.complaint import Complaint
+from domain.report import Report
 from domain.credit_ledger import Entry, entries_for, still_open
 from domain.credit_repair import CreditEntryVoid
 from domain.credit_rules import TRIGGERS, CreditRules
@@ -96,8 +97,9 @@ def what_if(desk: Any, *, current: CreditRules, proposed: CreditRules, as_of: da
             tz: tzinfo, page_size: int = PAGE_SIZE) -> WhatIf:
     """Grades on `as_of` under both rule sets, from every event recorded so far."""
     started = time.perf_counter()
-    names = {"Filed"} | current.event_names | proposed.event_names
-    topics = [get_topic(getattr(Complaint, n)) for n in sorted(names & TRIGGERS.keys())]
+    names = {"Filed", "ReportReceived"} | current.event_names | proposed.event_names
+    topics = [get_topic(getattr(Complaint, n, None) or getattr(Report, n))
+              for n in sorted(names & (TRIGGERS.keys() | {"ReportReceived"}))]
     topics.append(get_topic(CreditEntryVoid.EntryVoided))
     books = (_Book(current, as_of), _Book(proposed, as_of))
     business_of: dict[UUID, str] = {}
@@ -126,6 +128,9 @@ def what_if(desk: Any, *, current: CreditRules, proposed: CreditRules, as_of: da
                 key = business_key(event.business["name"], event.business.get("uscc"))
                 business_of[event.originator_id] = key
                 business_names[key] = event.business["name"]
+            elif name == "ReportReceived":
+                business_of[event.originator_id] = event.business_key
+                business_names.setdefault(event.business_key, event.business["name"])
             business = business_of.get(event.originator_id)
             if business is None:
                 continue

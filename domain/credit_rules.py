@@ -32,6 +32,7 @@ from typing import Any
 
 from domain.errors import InvalidValue
 from domain.grades import Grade, GradeScale, ModelCriteria
+from domain.report_lifecycle import CloseOutcome
 from domain.vocabulary import (
     AgreementRecord, Category, Channel, Forum, Industry, MediationMode, NotifyChannel, Outcome,
     RejectReason, SatisfactionLevel, State, TerminateReason, WithdrawKind,
@@ -55,6 +56,8 @@ TRIGGERS: dict[str, dict[str, Any]] = {
     },
     "Withdrawn": {"kind": WithdrawKind},
     "SatisfactionRecorded": {"score": (1, 2, 3, 4, 5), "level": SatisfactionLevel},
+    # A report closed after a case (SPEC §13): `penalised` when a penalty was decided.
+    "ReportClosed": {"outcome": CloseOutcome},
 }
 
 _TOP_KEYS = {"version", "description", "in_force_days", "grades", "model", "rule"}

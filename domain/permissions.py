@@ -155,3 +155,8 @@ def check_report_permitted(report: HasInspector | None, command: str, actor: Act
 
 def sees_reporter(report: HasInspector, actor: Actor) -> bool:
     return may_report(report, "see-reporter", actor)
+
+
+def report_role_may_ever(command: str, role: Role) -> bool:
+    return any(rule is role or (rule == HANDLING_INSPECTOR and role is INSP)
+               for rule in REPORT_WHO.get(command, ()))

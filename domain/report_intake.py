@@ -78,7 +78,8 @@ class ReportIntake:
                 phone = checked(_text, person, "phone", "reporter.phone", 40)
                 reporter = Reporter(
                     name=checked(person_name, person.get("name"), "reporter.name", 50),
-                    phone=checked(lambda: PhoneNumber.parse(phone).value) if phone else None,
+                    phone=checked(lambda: PhoneNumber.parse(phone, "reporter.phone").value)
+                    if phone else None,
                     address=checked(_optional_text, person, "address", "reporter.address", 500),
                     id_number=checked(_reporter_id, person.get("id_number")),
                 )

@@ -37,6 +37,7 @@ from adapters.projections import Page, View, metadata
 from adapters.views.moments import stored_utc
 from application.credit import LedgerEntry
 from domain.complaint import Complaint
+from domain.report import Report
 from domain.credit_ledger import PENALTY, Entry, entries_for, still_open
 from domain.credit_repair import CreditEntryVoid
 from domain.credit_rules import CreditRules
@@ -106,10 +107,17 @@ class CreditLedgerView(View):
         relevant: list[tuple[str, Any]] = []
         voids: list[dict[str, Any]] = []
         for event, notification_id in page:
-            if not isinstance(event, Complaint.Event):
+            if not isinstance(event, Complaint.Event | Report.Event):
                 if isinstance(event, CreditEntryVoid.EntryVoided):
                     voids.append(_void_row(event))
                 continue
+            if isinstance(event, Report.ReportReceived):
+                # A report names its business as a filing does; its entries (a confirmed
+                # violation) are explained by the report's event.
+                filed[str(event.originator_id)] = {
+                    "complaint_id": str(event.originator_id),
+                    "business_key": event.business_key,
+                    "business_name": event.business["name"], "seq": notification_id}
             if isinstance(event, Complaint.Filed):
                 business = event.business
                 cid = str(event.originator_id)

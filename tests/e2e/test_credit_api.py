@@ -59,7 +59,7 @@ def test_a_stricter_what_if_changes_grades_in_its_answer_and_stores_nothing(api)
     api.complaint_in("terminated")
     api.listed()
     before = credit(api).json()
-    stricter = DEFAULT_RULES.replace('version = "spec4-default-2026.2"',
+    stricter = DEFAULT_RULES.replace('version = "spec4-default-2026.3"',
                                      'version = "stricter-test"').replace(
         'id = "refused_mediation"\ntrigger = "Terminated"\nwhen = { reason = "business_refused" }'
         '\npoints = 5', 'id = "refused_mediation"\ntrigger = "Terminated"\n'

@@ -105,6 +105,15 @@ MATRIX = [
     cell("GET", ID + "/documents", "mediated", "op01 med01 sup01"),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
+REPORT_ROUTES = {
+    ("POST", "/api/v1/reports"), ("GET", "/api/v1/reports"),
+    ("GET", "/api/v1/reports/timeliness"), ("GET", "/api/v1/reports/stats"),
+    ("GET", "/api/v1/reports/{report_id}"), ("GET", "/api/v1/reports/{report_id}/history"),
+    ("GET", "/api/v1/reports/{report_id}/verify"), ("POST", "/api/v1/submissions"),
+    ("POST", "/api/v1/complaints/{complaint_id}/clue"),
+    *(("POST", f"/api/v1/reports/{{report_id}}/{command}") for command in (
+        "verify", "extend", "open-case", "decline", "refer", "notify-reporter", "close")),
+}
 
 
 def _call(api: Any, c: Cell, who: str, complaint_id: str | None) -> Any:
@@ -170,6 +179,10 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # A download needs a document of its own; tests/e2e/test_documents_api.py walks
         # its roles.
         ("GET", "/api/v1/complaints/{complaint_id}/documents/{document_id}"),
+        # Reports (SPEC §13) have their own matrices: tests/e2e/test_report_confidentiality.py
+        # walks every route that returns a report and every command against every role,
+        # tests/e2e/test_reports_api.py the clue, the split and the figures.
+        *REPORT_ROUTES,
     }
-    assert len([r for r in routes if r[1].startswith(C)]) == 32
+    assert len([r for r in routes if r[1].startswith(C)]) == 33  # with the clue
     assert routes <= covered, sorted(routes - covered)

@@ -21,7 +21,7 @@ ON = START + timedelta(days=30)
 # The defaults on a tighter scale, plus a point for every acceptance until it is
 # resolved: a rules file may still charge any event, and the what-if shows what it does.
 STRICTER = DEFAULT_RULES_FILE.read_text(encoding="utf-8").replace(
-    'version = "spec4-default-2026.2"', 'version = "stricter-draft"'
+    'version = "spec4-default-2026.3"', 'version = "stricter-draft"'
 ).replace("B = 3\nC = 10\nD = 20", "B = 1\nC = 4\nD = 10") + '''
 [[rule]]
 id = "accepted_complaint"

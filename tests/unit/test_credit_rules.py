@@ -19,6 +19,8 @@ SPEC_RULES = {
     "no_agreement": ("Terminated", 1),
     "judicial_transfer": ("Escalated", 10),
     "agreement_breached": ("Escalated", 10),
+    # SPEC §13: a report closed with a penalty decided.
+    "violation_confirmed": ("ReportClosed", 10),
 }
 
 
@@ -38,7 +40,7 @@ def test_the_shipped_file_holds_the_spec_defaults():
     assert rules.model.min_success_rate == Decimal("0.9")
     assert rules.model.min_callbacks == 3
     assert rules.model.min_satisfaction_rate == Decimal("0.9")
-    assert rules.version == "spec4-default-2026.2"
+    assert rules.version == "spec4-default-2026.3"
 
 
 def test_nothing_in_the_shipped_file_charges_a_filed_or_accepted_complaint():

@@ -101,6 +101,7 @@ class ReportRow:
     provisional: bool
     notice_due: date | None
     outcome: str | None
+    suspended: bool = False  # a report's clock never pauses; the badge asks all clocks
 
 
 class ReportsView(View):

@@ -12,10 +12,12 @@ from fastapi.responses import Response
 from api.bootstrap import Wiring
 from api.pages.forms import FormFields, FormFiles, field_errors, intake_body, parse_all
 from api.pages.rendering import page, render, see_other, translator
+from api.pages.reports import report_part
 from api.pages.sessions import check_csrf, require
 from application.errors import ComplaintNotFound, IdempotencyKeyReused
 from domain.complaint import complaint_id_for
 from domain.evidence import MAX_CASE_BYTES, MAX_FILE_BYTES, EvidenceFile, FileTooLarge, UnsupportedFileType
+from domain.errors import InvalidValue
 from domain.intake import Intake
 from domain.vocabulary import Category, Channel, Industry, Role
 
@@ -108,13 +110,22 @@ def file_complaint(request: Request, form: FormFields, files: FormFiles) -> Resp
     refused = _evidence_refused(request, files)
     if refused is not None:
         return _form(request, values=values, status=refused[0], banner=("error", refused[1]))
+    try:  # a caller who also reports a violation: the submission is split (Art. 9)
+        report = report_part(form, intake, desk.clock())
+    except InvalidValue as bad:
+        return _form(request, values=values, status=422,
+                     errors=field_errors({bad.field: bad}, translator(request)))
     # The form's one-time token makes a double click, a refresh or a form sent again
     # after the back button return the first filing, even when a field was changed
     # meanwhile: a filed complaint is not edited by sending its form again.
     key = (form.get("idempotency_key") or "").strip()[:200] or None
     resent = key is not None and _filed_already(wiring, complaint_id_for(key, user.actor.username))
     try:
-        complaint_id = desk.file(intake, actor=user.actor, idempotency_key=key)
+        if report is None:
+            complaint_id = desk.file(intake, actor=user.actor, idempotency_key=key)
+        else:
+            complaint_id, _ = wiring.reports.split(intake, report, actor=user.actor,
+                                                   idempotency_key=key)
     except IdempotencyKeyReused:
         first = complaint_id_for(key, user.actor.username)
         return see_other(f"/intake?filed={first}&again=1")

@@ -42,14 +42,16 @@ environment = Environment(
 
 # The pages each role starts from, and what the navigation offers it.
 HOME = {Role.OPERATOR: "/queue", Role.MEDIATOR: "/my-cases", Role.SUPERVISOR: "/dashboard",
-        Role.ADMIN: "/home"}
+        Role.ADMIN: "/home", Role.INSPECTOR: "/reports"}
 NAV: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.OPERATOR: (("/intake", "nav.intake"), ("/queue", "nav.queue"),
-                    ("/cases", "nav.cases")),
+                    ("/cases", "nav.cases"), ("/reports", "nav.reports")),
     Role.MEDIATOR: (("/my-cases", "nav.my_cases"),),
     Role.SUPERVISOR: (("/dashboard", "nav.dashboard"), ("/queue", "nav.queue"),
                       ("/cases", "nav.cases"), ("/credit", "nav.credit"),
-                      ("/audit/accounts", "account_audit.nav")),
+                      ("/audit/accounts", "account_audit.nav"), ("/reports", "nav.reports"),
+                      ("/reports/figures", "nav.report_figures")),
+    Role.INSPECTOR: (("/reports", "nav.reports"), ("/reports/new", "nav.report_intake")),
     Role.ADMIN: (("/accounts", "accounts.nav"), ("/audit/accounts", "account_audit.nav")),
 }
 

@@ -17,6 +17,7 @@ from adapters.demo_data import (
 from adapters.keys import MissingCipherKey
 from adapters.settings import Settings
 from api.auth import MissingSecretKey, signing_key
+from adapters.demo_reports import INSPECTORS, record_demo_reports
 from api.bootstrap import Wiring, wire
 from domain.vocabulary import Role
 
@@ -28,6 +29,8 @@ DEMO_USERS: tuple[tuple[str, Role, str | None], ...] = (
     (SUPERVISOR, Role.SUPERVISOR, None),
     # The intake centre's operator, who dispatches the complaints it receives.
     *((name, Role.OPERATOR, INTAKE_CENTRE) for name in INTAKE_OPERATORS),
+    # Inspectors (执法人员), who work the reports.
+    *((name, Role.INSPECTOR, OFFICES[i % len(OFFICES)]) for i, name in enumerate(INSPECTORS)),
 )
 
 
@@ -81,8 +84,9 @@ def seed_demo(wiring: Wiring, complaints: int) -> None:
         with console.status(f"filing {complaints} demo complaints"):
             factory = DemoFactory(tz=wiring.settings.tz, offices=wiring.desk.offices)
             record_demo(wiring.desk, factory, complaints)
+            reports = record_demo_reports(wiring.desk, factory)
             wiring.projections.catch_up()
-        console.print(f"filed {complaints} demo complaints")
+        console.print(f"filed {complaints} demo complaints and {reports} reports")
     if created:
         table = Table("username", "role", "office", "password",
                       title="demo users (passwords are shown this once)")

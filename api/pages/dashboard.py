@@ -135,4 +135,5 @@ def dashboard(request: Request, page: int = 1) -> Response:
                   page_number=wanted, pages=pages,
                   watch=wiring.credit.watch_list(as_of=now), stats=stats,
                   volume_chart=volume, on_time_chart=on_time,
-                  numbers=wiring.complaint_list.numbers_of([i.id for i in clocks.items]))
+                  numbers=wiring.complaint_list.numbers_of([i.id for i in clocks.items]),
+                  reports=wiring.report_views.open_reports(wiring.desk.clock()))

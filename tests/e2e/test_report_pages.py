@@ -143,3 +143,13 @@ def test_report_pages_render_in_english_too(people, api):
         in_language(people[who], "en")
         page = people[who].get(path)
         assert page.status_code == 200 and 'lang="en"' in page.text, (who, path)
+
+
+def test_the_dashboard_counts_reports_awaiting_a_decision_and_those_overdue(people, api):
+    log_report(people["op01"])
+    log_report(people["op01"], **{"reporter.phone": "13700001111", "facts": "无照经营"})
+    api.wiring.desk.clock.advance(days=22)  # past 1 June, the last day of both
+    board = people["sup01"].get("/dashboard")
+    assert board.status_code == 200
+    tiles = board.text[board.text.index('id="report-tiles"'):]
+    assert re.search(r"<b>2</b> 举报待决定", tiles) and re.search(r"<b>2</b> 举报核查超期", tiles)

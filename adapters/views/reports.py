@@ -182,6 +182,14 @@ class ReportsView(View):
                 .where(k.token.in_(tokens), r.business_key == business)
                 .order_by(r.received_at.desc())))
 
+    def known(self, ids: list[str]) -> set[str]:
+        """Which of these ids are reports (a credit entry links to its report, not a case)."""
+        if not ids:
+            return set()
+        with self.engine.connect() as db:
+            return set(db.scalars(select(report_list.c.id).where(
+                report_list.c.id.in_(sorted(set(ids))))))
+
     def search(self, *, as_of: datetime, state: str | None = None, business: str | None = None,
                inspector: str | None = None, overdue: bool | None = None, page: int = 1,
                per_page: int = 50) -> tuple[int, list[ReportRow]]:

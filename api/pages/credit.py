@@ -68,7 +68,8 @@ def _business(request: Request, user: PageUser, key: str, *, as_of: str | None =
     numbers = wiring.complaint_list.numbers_of(
         sorted({str(en.complaint_id) for en in credit.entries}))
     return render(request, "business.html", status=status, credit=credit, today=now,
-                  numbers=numbers,
+                  numbers=numbers, reports=wiring.report_views.known(
+                      [str(en.complaint_id) for en in credit.entries]),
                   quoted_key=quote(credit.key, safe=""), **context)
 
 

@@ -153,3 +153,19 @@ def test_the_dashboard_counts_reports_awaiting_a_decision_and_those_overdue(peop
     assert board.status_code == 200
     tiles = board.text[board.text.index('id="report-tiles"'):]
     assert re.search(r"<b>2</b> 举报待决定", tiles) and re.search(r"<b>2</b> 举报核查超期", tiles)
+
+
+def test_a_penalty_on_a_report_is_explained_on_the_business_page_by_the_report(people, api):
+    rid = report_id_of(log_report(people["op01"]))
+    insp = people["insp01"]
+    for command, data in (("verify", {}), ("open-case", {"case_number": "立案9号"}),
+                          ("close", {"outcome": "penalised", "note": "罚款"})):
+        version = str(api.http.get(f"/api/v1/reports/{rid}",
+                                   headers=api.auth("sup01")).json()["version"])
+        answer = insp.post(f"/reports/{rid}/{command}", {**data, "version": version},
+                           token_from=f"/reports/{rid}")
+        assert answer.status_code == 200, answer.text
+    page = people["sup01"].get("/businesses/91350100M000100Y43")
+    assert page.status_code == 200
+    assert f'href="/reports/{rid}#history"' in page.text
+    assert "举报查实并作出行政处罚" in page.text

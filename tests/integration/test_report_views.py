@@ -83,3 +83,33 @@ def _default_rules() -> str:
     import adapters
 
     return (Path(adapters.__file__).parent / "data" / "credit_rules.toml").read_text()
+
+
+def test_audit_verify_names_a_report_whose_stored_event_was_rewritten(wiring):
+    import json
+
+    from sqlalchemy import text
+
+    from adapters.event_table import stored_events_by_complaint
+
+    record_demo_reports(wiring.desk, DemoFactory(seed=3, now=NOW))
+    desk = wiring.desk
+    table = desk.recorder.events_table_name
+    assert desk.verify_store(stored_events_by_complaint(wiring.engine, table)).intact
+    target = next(e for e in desk.recorder.select_notifications(start=1, limit=100)
+                  if e.topic.endswith("Report.CaseOpened"))
+    # Someone with database access changes the case number, re-encrypting it properly
+    # so that only the chain can tell.
+    state = json.loads(desk.mapper.cipher.decrypt(target.state))
+    state["case_number"] = "伪造"
+    stored_id = str(target.originator_id) if wiring.settings.is_postgres \
+        else target.originator_id.hex
+    with wiring.engine.begin() as db:
+        db.execute(text(f"UPDATE {table} SET state = :s WHERE originator_id = :i "
+                        "AND originator_version = :v"),
+                   {"s": desk.mapper.cipher.encrypt(json.dumps(state).encode()),
+                    "i": stored_id, "v": target.originator_version})
+    store = desk.verify_store(stored_events_by_complaint(wiring.engine, table))
+    assert [(b.complaint_id, b.first_bad_version) for b in store.broken] == [
+        (str(target.originator_id), target.originator_version)]
+    assert not desk.verify(target.originator_id).intact

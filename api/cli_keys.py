@@ -72,7 +72,10 @@ def keys_rotate(
                     wiring.desk, wiring.complaint_list, wiring.engine,
                     applied=lambda: wiring.projections.positions()[wiring.complaint_list.name],
                     progress=lambda n: progress.advance(task, n))
-                summary = f"re-keyed the index rows of {done} complaints"
+                # Reporters' phones are in the same blind index: the report views are
+                # small beside the log, so they are rebuilt under the newest key.
+                wiring.projections.rebuild(["reports"])
+                summary = f"re-keyed the index rows of {done} complaints, and the reporters'"
         if drop_old and kind is CIPHER and events:
             # Once more: a process that wrote just before it saw the new key is caught here.
             wiring.desk.data_keys.rewrap()  # type: ignore[union-attr]

@@ -58,7 +58,9 @@ def _view(wiring: Wiring, report_id: UUID, user: User, response: Response,
 
 # ----- intake ----------------------------------------------------------------------
 
-@router.post("/reports", status_code=201, response_model=ReportOut)
+@router.post("/reports", status_code=201, response_model=ReportOut, responses={
+    200: {"model": ReportOut, "description": "a repeat or new facts from the same reporter, "
+                                             "merged into the earlier report"}})
 def receive_report(body: ReportIn, user: Annotated[User, may("receive")], wiring: WiringDep,
                    response: Response) -> ReportOut:
     """Log a report. The same reporter against the same business is merged into the

@@ -82,7 +82,9 @@ class Wiring:
         views = self.report_views
         return Reports(self.desk, find_duplicates=lambda phone, business: [
             UUID(i) for i in views.duplicates(phone, business)],
-            settle=lambda: self.projections.catch_up(["reports"]))
+            # Serving, the follower applies each write within milliseconds: waiting for
+            # it costs no second commit. Without one (command line) this catches up.
+            settle=lambda: self.projections.wait_until(self.projections.head(), timeout=2.0))
 
     @cached_property
     def documents(self) -> Documents:

@@ -64,8 +64,8 @@ def _walk(report: Report, reached: str, inspector: Actor, received: datetime) ->
     if reached == "not_opened":
         report.decline(actor=inspector, at=decided, reason="经现场核查，未发现违法事实")
     else:
-        report.open_case(actor=inspector, at=decided, case_number=f"沪市监立〔{decided.year}〕"
-                                                                  f"{int(decided.timestamp()) % 900 + 100}号")
+        number = f"沪市监立〔{decided.year}〕{int(decided.timestamp()) % 900 + 100}号"
+        report.open_case(actor=inspector, at=decided, case_number=number)
     if report.real_name:
         report.notify_reporter(actor=inspector, at=decided + timedelta(days=2), channel="sms")
     if reached == "penalised":

@@ -19,7 +19,6 @@ from application.desk import ComplaintDesk
 from application.errors import ReportNotFound, VersionMismatch
 from application.views import HistoryItem
 from domain.clocks import Timekeeper
-from domain.complaint import Complaint
 from domain.intake import Intake
 from domain.permissions import Actor
 from domain.report import REPORT_COMMAND_METHODS, Report, same_facts

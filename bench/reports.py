@@ -26,7 +26,9 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Samples, backends, filing_body, fresh_store, machine, settings_for, table  # noqa: E402
+from bench.common import (  # noqa: E402
+    Samples, backends, filing_body, fresh_store, machine, settings_for, table,
+)
 
 OFFICE = "SH-PD"
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)

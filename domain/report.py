@@ -19,9 +19,11 @@ from domain import report_lifecycle
 from domain.errors import InvalidValue
 from domain.intake import Business, bounded_text, code
 from domain.permissions import Actor, check_report_permitted
-from domain.regulation import Regulation, by_id, in_force
+from domain.regulation import in_force
 from domain.report_intake import FACTS_LIMIT, ReportIntake
-from domain.report_lifecycle import DECIDED, INTAKE_COMMANDS, CloseOutcome, ReportSource, ReportState
+from domain.report_lifecycle import (
+    INTAKE_COMMANDS, CloseOutcome, ReportSource, ReportState,
+)
 from domain.vocabulary import Industry, NotifyChannel
 
 
@@ -130,10 +132,6 @@ class Report(Aggregate):
     @property
     def real_name(self) -> bool:
         return self.reporter is not None
-
-    @property
-    def text(self) -> Regulation:
-        return by_id(self.regulation)
 
     def allowed_commands(self) -> list[str]:
         return report_lifecycle.allowed_commands(self)
@@ -258,11 +256,6 @@ class Report(Aggregate):
                 from_state: str) -> None:
         self.state = ReportState(state)
         self.outcome = outcome
-
-    @property
-    def decided(self) -> bool:
-        return self.state in DECIDED or self.decided_at is not None
-
 
 # The command names of the report's table, mapped to the aggregate's methods.
 REPORT_COMMAND_METHODS: dict[str, str] = {

@@ -157,12 +157,23 @@ def test_a_mixed_submission_is_split_into_a_complaint_and_a_report_linked_both_w
     # Each part runs on its own clock: 7 working days to accept, 15 to decide.
     assert complaint["acceptance_due"] == "2026-05-20" and made["decision_due"] == "2026-06-01"
 
+    body = {"complaint": a_filing(), "report": a_report(facts="商家以次充好。")}
+    first = rapi.http.post("/api/v1/submissions", json=body,
+                           headers=rapi.auth("op01", Idempotency_Key="split-7"))
+    again = rapi.http.post("/api/v1/submissions", json=body,
+                           headers=rapi.auth("op01", Idempotency_Key="split-7"))
+    assert first.status_code == again.status_code == 201
+    assert again.json()["report"]["id"] == first.json()["report"]["id"]
+    assert again.json()["complaint"]["reports"] == [first.json()["report"]["id"]]
+
     refused = rapi.http.post("/api/v1/submissions", headers=rapi.auth("op01"), json={
         "complaint": a_filing(), "report": a_report(facts="")})
     assert refused.status_code == 422
     settled(rapi)
     listed = rapi.http.get("/api/v1/complaints", headers=rapi.auth("sup01")).json()
-    assert listed["total"] == 1  # the refused submission filed nothing
+    assert listed["total"] == 2  # the retry and the refused submission filed nothing
+    reports = rapi.http.get("/api/v1/reports", headers=rapi.auth("sup01")).json()
+    assert reports["total"] == 2
 
 
 def test_a_mediator_turns_a_clue_into_a_report_with_its_own_fifteen_day_clock(rapi):

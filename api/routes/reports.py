@@ -157,9 +157,16 @@ def report_statistics(user: CurrentUser, wiring: WiringDep,
 # ----- one report ------------------------------------------------------------------
 
 @router.get("/reports/{report_id}", response_model=ReportOut, responses=documented(404))
-def get_report(report_id: UUID, user: Reader, wiring: WiringDep,
-               response: Response) -> ReportOut:
-    return _view(wiring, report_id, user, response)
+def get_report(report_id: UUID, user: Reader, wiring: WiringDep, response: Response,
+               as_of: Annotated[int | None, Query(
+                   ge=1, le=10**9, description="the report as it stood at this version "
+                                               "(supervisor)")] = None) -> ReportOut:
+    if as_of is None:
+        return _view(wiring, report_id, user, response)
+    check_supervisor(user, "read a past state")
+    details = wiring.reports.get(report_id, as_of)
+    response.headers["ETag"] = f'"{details.version}"'
+    return ReportOut.of(details, user)
 
 
 @router.get("/reports/{report_id}/history", response_model=list[HistoryItemOut],

@@ -254,3 +254,15 @@ def test_reports_are_hash_chained_and_the_store_check_covers_them(rapi):
     assert store["intact"] and store["events"] >= 2
     assert rapi.http.get(f"/api/v1/reports/{rid}/history",
                          headers=rapi.auth("insp01")).status_code == 403
+
+
+def test_a_supervisor_reads_a_report_as_it_stood_at_an_earlier_version(rapi):
+    rid = report(rapi).json()["id"]
+    command(rapi, rid, "verify", "insp01")
+    command(rapi, rid, "decline", "insp01", {"reason": "无违法事实"})
+    then = rapi.http.get(f"/api/v1/reports/{rid}", params={"as_of": 2},
+                         headers=rapi.auth("sup01"))
+    assert then.status_code == 200
+    assert (then.json()["state"], then.json()["version"]) == ("verifying", 2)
+    assert rapi.http.get(f"/api/v1/reports/{rid}", params={"as_of": 2},
+                         headers=rapi.auth("insp01")).status_code == 403

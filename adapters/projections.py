@@ -399,6 +399,11 @@ class Projections:
         """Wake the follower: something was just written."""
         self._wake.set()
 
+    @property
+    def following(self) -> bool:
+        """Whether a thread of this process keeps the views current."""
+        return self._thread is not None
+
     def start(self, poll_interval: float = 0.5) -> None:
         """Follow the log in a background thread of this process."""
         if self._thread is not None:

@@ -82,9 +82,11 @@ class Wiring:
         views = self.report_views
         return Reports(self.desk, find_duplicates=lambda phone, business: [
             UUID(i) for i in views.duplicates(phone, business)],
-            # Serving, the follower applies each write within milliseconds: waiting for
-            # it costs no second commit. Without one (command line) this catches up.
-            settle=lambda: self.projections.wait_until(self.projections.head(), timeout=2.0))
+            # Served, the follower has each report in the view within milliseconds of its
+            # write, so a repeat is looked up as the view stands (eventually consistent,
+            # like the lists). Without a follower here, the report view catches up first.
+            settle=None if self.projections.following
+            else lambda: self.projections.catch_up(["reports"]))
 
     @cached_property
     def documents(self) -> Documents:

@@ -3,8 +3,8 @@
     python -m bench.reports [--intake 400] [--reports 3000] [--backend sqlite|postgres|both]
                             [--rounds 3]
 
-- intake: logging a new report through the application (`Reports.receive`: waiting
-  for the views to follow the last write, the duplicate look-up in the blind index,
+- intake: logging a new report through the application (`Reports.receive`: the
+  duplicate look-up in the blind index as the followed view stands,
   the data key made and the reporter sealed, the hash chain, one save) against filing
   a complaint (`ComplaintDesk.file`: the case-number claim, data key, chain, one save),
   in alternating blocks, with the views following every write as when served; a
@@ -154,10 +154,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=3000)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=("intake", "rebuild"), default=None)
     args = parser.parse_args(argv)
     print(machine())
     rows = []
-    for backend in backends(args.backend):
+    for backend in backends(args.backend) if args.only != "rebuild" else ():
         rates = intake(backend, args.intake, args.rounds)
         filed = rates["complaint filed"].median
         for what, samples in rates.items():
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\nintake through the application (median of rounds; ratio to filing a complaint)")
     print(table(("backend", "what", "rate", "rounds", "ratio"), rows))
     rows = []
-    for backend in backends(args.backend):
+    for backend in backends(args.backend) if args.only != "intake" else ():
         found = rebuild(backend, args.reports, args.rounds)
         base = found["complaint_list"][0].median
         for view, (samples, events) in found.items():

@@ -113,3 +113,21 @@ def test_audit_verify_names_a_report_whose_stored_event_was_rewritten(wiring):
     assert [(b.complaint_id, b.first_bad_version) for b in store.broken] == [
         (str(target.originator_id), target.originator_version)]
     assert not desk.verify(target.originator_id).intact
+
+
+def test_without_a_follower_a_repeat_is_still_found_at_once(wiring):
+    from domain.permissions import Actor
+    from domain.report_intake import ReportIntake
+    from domain.vocabulary import Role
+
+    body = {"source": "phone", "reporter": {"name": "李四海", "phone": "13912345678"},
+            "business": {"name": "上海某某超市有限公司"}, "facts": "销售过期牛奶",
+            "office": "SH-PD", "received_at": NOW}
+    operator = Actor("op01", Role.OPERATOR)
+    assert not wiring.projections.following
+    first = wiring.reports.receive(ReportIntake.parse(body, now=NOW, default_office=None),
+                                   actor=operator)
+    again = wiring.reports.receive(ReportIntake.parse(body, now=NOW, default_office=None),
+                                   actor=operator)
+    assert (first.outcome, again.outcome) == ("new", "repeat")
+    assert again.report_id == first.report_id

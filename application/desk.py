@@ -232,6 +232,28 @@ class ComplaintDesk(Application[UUID]):
         self._run(complaint_id, expected_version, lambda c, at: c.record_satisfaction(
             actor=actor, at=at, score=score, level=level, comment=comment))
 
+    # ----- parties and identity (Order 121 Art. 10-12) ---------------------------------
+
+    def request_identity(self, complaint_id: UUID, *, actor: Actor, due: object, note: str = "",
+                         expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.request_identity(
+            actor=actor, at=at, tz=self.tz, due=due, note=note))
+
+    def verify_identity(self, complaint_id: UUID, *, actor: Actor, note: str = "",
+                        expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.verify_identity(
+            actor=actor, at=at, note=note))
+
+    def record_consent(self, complaint_id: UUID, *, actor: Actor, consumer: object, matter: str,
+                       note: str = "", expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.record_consent(
+            actor=actor, at=at, consumer=consumer, matter=matter, note=note))
+
+    def change_request(self, complaint_id: UUID, *, actor: Actor, request: str,
+                       expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.change_request(
+            actor=actor, at=at, request=request))
+
     @property
     def _directory(self) -> Offices:
         return self.offices if self.offices is not None else Offices(())
@@ -472,6 +494,8 @@ def _same_filing(first: Complaint, intake: Intake) -> bool:
             intake.amount, intake.description, intake.request)
         and first.incident_date == (intake.incident_date.isoformat() if intake.incident_date
                                     else None)
+        and first.proxy == (intake.proxy.as_data() if intake.proxy else None)
+        and first.joint == (intake.joint.as_data() if intake.joint else None)
     )
 
 

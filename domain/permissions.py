@@ -59,6 +59,13 @@ WHO: dict[str, tuple[object, ...]] = {
     "erase": (SUP,),
     # Statutory documents (SPEC §12), outside the lifecycle table: they move nothing.
     "documents": (OP, ASSIGNED_MEDIATOR, SUP),
+    # Identity checks before the decision (Order 121 Art. 10, 16(六)).
+    "request-identity": (OP,),
+    "identity-verified": (OP,),
+    # Joint cases (Art. 12): staff write down each represented consumer's consent, and a
+    # change of request, wherever the case stands.
+    "consent": (OP, ASSIGNED_MEDIATOR, SUP),
+    "change-request": (OP, ASSIGNED_MEDIATOR),
 }
 
 

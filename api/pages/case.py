@@ -29,6 +29,7 @@ from application.views import ComplaintDetails
 from domain.errors import CommandNotAllowed, InvalidValue, NotPermitted
 from domain.evidence import MAX_CASE_BYTES, MAX_FILE_BYTES
 from domain.permissions import may
+from domain.parties import ConsentMatter, represented
 from domain.regulation import by_id
 from domain.vocabulary import (
     AGREEMENT_BREACHED, AgreementRecord, Forum, MediationMode, NoteKind, NotifyChannel, Outcome,
@@ -132,7 +133,11 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
             "note_kind": kinds,
             "mediators": mediators,
             "offices": [o for o in known_offices(wiring) if o != details.office],
+            "consent_matter": [m.value for m in ConsentMatter],
+            "represented": represented(details.joint),
         },
+        identity_lapsed=(details.identity_due_at is not None and not details.identity_verified
+                         and desk.clock() >= details.identity_due_at),
         breach=AGREEMENT_BREACHED, note_text_of=note_text_of, note_kind_of=note_kind_of,
         limits=EVIDENCE_LIMITS,
         credit_entries=(wiring.credit_ledger.complaint_entries(str(complaint_id))
@@ -213,7 +218,21 @@ ACTIONS: dict[str, Run] = {
     "satisfaction": lambda w, i, u, f, v: w.desk.record_satisfaction(
         i, actor=u.actor, level=_optional(f, "level"), comment=f.get("comment", ""),
         expected_version=v),
+    # Order 121 Art. 10-12 (domain/parties.py).
+    "request-identity": lambda w, i, u, f, v: w.desk.request_identity(
+        i, actor=u.actor, due=f.get("due", "").strip(), note=_note(f), expected_version=v),
+    "identity-verified": lambda w, i, u, f, v: w.desk.verify_identity(
+        i, actor=u.actor, note=_note(f), expected_version=v),
+    "consent": lambda w, i, u, f, v: w.desk.record_consent(
+        i, actor=u.actor, consumer=_number(f.get("consumer", "")), matter=f.get("matter", ""),
+        note=_note(f), expected_version=v),
+    "change-request": lambda w, i, u, f, v: w.desk.change_request(
+        i, actor=u.actor, request=f.get("request", ""), expected_version=v),
 }
+
+
+def _number(raw: str) -> object:
+    return int(raw) if raw.strip().isdigit() else raw
 
 
 @router.get("/cases/{complaint_id}/{command}")

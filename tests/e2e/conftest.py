@@ -80,6 +80,13 @@ STEPS["withdrawn after acceptance"] = [*STEPS["accepted"], ("withdraw", "op01", 
 STEPS["at intake"] = []
 INTAKE_CENTRE = "SH-12315"
 STEPS["held"] = [*STEPS["resolved"], ("legal-hold", "sup01", {"reference": "监管调查"})]
+STEPS["identity requested"] = [("request-identity", "op01", {"due": "2026-05-15"})]
+# A joint complaint of three consumers, consumer 0 their representative (Order 121 Art. 12).
+JOINT = {"consumers": [{"name": "王五", "phone": "13700001111"},
+                       {"name": "赵六", "phone": "13600002222"}],
+         "representatives": [0], "consent": True}
+STEPS["joint mediated"] = STEPS["mediated"]
+FILED_AS = {"at intake": {"office": "SH-12315"}, "joint mediated": {"joint": JOINT}}
 
 
 @dataclass
@@ -112,8 +119,7 @@ class Api:
                               headers=self.auth(as_, **headers))
 
     def complaint_in(self, state: str) -> str:
-        complaint_id = self.file(**({"office": INTAKE_CENTRE} if state == "at intake"
-                                    else {}))["id"]
+        complaint_id = self.file(**FILED_AS.get(state, {}))["id"]
         for command, who, body in STEPS[state]:
             response = self.command(complaint_id, command, who, body)
             assert response.status_code == 200, response.text

@@ -103,6 +103,11 @@ MATRIX = [
     cell("POST", ID + "/documents", "mediated", "op01 med01 sup01", {"kind": "acceptance_notice"}),
     cell("POST", ID + "/documents", "rejected", "op01 sup01", {"kind": "rejection_notice"}),
     cell("GET", ID + "/documents", "mediated", "op01 med01 sup01"),
+    cell("POST", ID + "/request-identity", "filed", "op01", {"due": "2026-05-15"}),
+    cell("POST", ID + "/identity-verified", "identity requested", "op01", {"note": "已核验"}),
+    cell("POST", ID + "/consent", "joint mediated", "op01 med01 sup01",
+         {"consumer": 1, "matter": "settle"}),
+    cell("POST", ID + "/change-request", "mediated", "op01 med01", {"request": "只要求退款"}),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 
@@ -171,5 +176,5 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # its roles.
         ("GET", "/api/v1/complaints/{complaint_id}/documents/{document_id}"),
     }
-    assert len([r for r in routes if r[1].startswith(C)]) == 32
+    assert len([r for r in routes if r[1].startswith(C)]) == 36
     assert routes <= covered, sorted(routes - covered)

@@ -1,0 +1,68 @@
+"""Proxies, joint complaints and identity checks on the case page (Order 121 Art. 10-12),
+in Chinese, with the actions the table allows."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from tests.e2e.conftest import JOINT, a_filing
+from tests.e2e.test_pages import desk, strict_catalogs  # noqa: F401 (fixtures)
+
+ZH = tomllib.loads((Path(__file__).resolve().parents[2] / "api/i18n/zh.toml").read_text())
+PROXY = {"name": "李律师", "phone": "13911112222", "id_number": "11010519491231002X"}
+
+
+def _file(api, **overrides):
+    response = api.http.post("/api/v1/complaints", json=a_filing(**overrides),
+                             headers=api.auth("op01"))
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_a_proxy_without_an_authorisation_is_flagged_and_cannot_be_accepted_on_the_page(api, desk):
+    case = _file(api, proxy=PROXY)
+    page = desk["op01"].get(f"/cases/{case}")
+    assert page.status_code == 200
+    assert "李律师" in page.text
+    assert ZH["parties"]["no_authorisation"] in page.text
+    assert 'id="materials-incomplete"' in page.text
+    assert 'id="action-accept"' not in page.text
+    assert 'id="action-reject"' in page.text
+
+
+def test_a_represented_consumers_consent_is_recorded_from_the_case_page(api, desk):
+    case = _file(api, joint=JOINT)
+    operator = desk["op01"]
+    page = operator.get(f"/cases/{case}")
+    assert "王五" in page.text and "赵六" in page.text
+    assert ZH["parties"]["missing"] in page.text
+    assert 'id="action-consent"' in page.text
+
+    done = operator.post(f"/cases/{case}/consent",
+                         {"version": "1", "consumer": "1", "matter": "settle", "note": "同意"},
+                         token_from=f"/cases/{case}", follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert api.view(case)["consents"] == {"settle": [1]}
+
+    refused = operator.post(f"/cases/{case}/consent",
+                            {"version": "2", "consumer": "1", "matter": "settle"},
+                            token_from=f"/cases/{case}")
+    assert refused.status_code == 422
+    assert api.view(case)["version"] == 2
+
+
+def test_an_identity_request_is_made_and_shown_running_out_on_the_case_page(api, desk, clock):
+    case = _file(api)
+    operator = desk["op01"]
+    done = operator.post(f"/cases/{case}/request-identity",
+                         {"version": "1", "due": "2026-05-13", "note": "请提供身份证"},
+                         token_from=f"/cases/{case}", follow_redirects=False)
+    assert done.status_code == 303, done.text
+    page = operator.get(f"/cases/{case}")
+    assert ZH["parties"]["identity_due"] in page.text and "2026" in page.text
+    assert ZH["clock"]["identity"] in page.text
+    assert ZH["parties"]["identity_lapsed"] not in page.text
+
+    clock.advance(days=3)
+    assert ZH["parties"]["identity_lapsed"] in operator.get(f"/cases/{case}").text

@@ -26,6 +26,7 @@ from adapters.documents.pdf import PdfDocuments, check_font
 from adapters.offices_file import load_offices
 from adapters.projections import Projections, View
 from adapters.settings import Settings
+from adapters.views.abuse_signals import AbuseSignalsView
 from adapters.views.complaint_list import ComplaintListView
 from adapters.views.search_index import SearchIndex
 from adapters.views.credit_ledger import CreditLedgerView
@@ -68,6 +69,7 @@ class Wiring:
             events_of=lambda chain_id: self.desk.recorder.select_events(chain_id),
             clock=self.desk.clock)
     evidence: Evidence
+    abuse_signals: AbuseSignalsView | None = None
 
     @cached_property
     def documents(self) -> Documents:
@@ -104,7 +106,8 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
     return [ComplaintListView(engine, index, overdue_ids=timeliness.overdue_ids), timeliness,
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
-            StatisticsView(engine, working_days=calendar, tz=settings.tz)]
+            StatisticsView(engine, working_days=calendar, tz=settings.tz),
+            AbuseSignalsView(engine, lambda: index.lookup_keys, tz=settings.tz)]
 
 
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,
@@ -140,8 +143,10 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         timeliness=by_name["timeliness"],  # type: ignore[arg-type]
         credit_ledger=ledger, statistics=facts,
         credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules),
-        disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules),
+        disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules,
+                              signals=by_name["abuse_signals"]),  # type: ignore[arg-type]
         retention=Retention(desk, years=settings.retention_years,
                             candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]
         evidence=Evidence(desk, evidence_store(settings, engine, desk)),
+        abuse_signals=by_name["abuse_signals"],  # type: ignore[arg-type]
     )

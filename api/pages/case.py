@@ -136,6 +136,8 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
             "consent_matter": [m.value for m in ConsentMatter],
             "represented": represented(details.joint),
         },
+        abuse_signs=(wiring.abuse_signals.signs_of([str(complaint_id)]).get(str(complaint_id), [])
+                     if wiring.abuse_signals else []),
         identity_lapsed=(details.identity_due_at is not None and not details.identity_verified
                          and desk.clock() >= details.identity_due_at),
         breach=AGREEMENT_BREACHED, note_text_of=note_text_of, note_kind_of=note_kind_of,

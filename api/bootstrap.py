@@ -26,6 +26,7 @@ from adapters.documents.pdf import PdfDocuments, check_font
 from adapters.offices_file import load_offices
 from adapters.projections import Projections, View
 from adapters.settings import Settings
+from adapters.organisations import Organisations
 from adapters.views.abuse_signals import AbuseSignalsView
 from adapters.views.complaint_list import ComplaintListView
 from adapters.views.search_index import SearchIndex
@@ -70,6 +71,7 @@ class Wiring:
             clock=self.desk.clock)
     evidence: Evidence
     abuse_signals: AbuseSignalsView | None = None
+    organisations: Organisations | None = None
 
     @cached_property
     def documents(self) -> Documents:
@@ -130,6 +132,8 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
     projections.setup()
     accounts = Accounts(engine, max_concurrent_checks=settings.password_checks)
     accounts.setup()
+    organisations = Organisations(engine)
+    organisations.setup()
     if follow:
         desk.after_save(projections.notify)
         projections.start()
@@ -149,4 +153,5 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
                             candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]
         evidence=Evidence(desk, evidence_store(settings, engine, desk)),
         abuse_signals=by_name["abuse_signals"],  # type: ignore[arg-type]
+        organisations=organisations,
     )

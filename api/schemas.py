@@ -226,6 +226,25 @@ class ChangeRequestIn(In):
     request: str = Field(max_length=1000)
 
 
+class EntrustIn(In):
+    organisation: str = Field(max_length=32, description="the organisation's code")
+    consumer_consent: bool
+    business_consent: bool
+
+
+class OrganisationIn(In):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    kind: str = Field(default="consumer_association", max_length=32,
+                      description="consumer_association or mediation_body")
+
+
+class OrganisationOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+
+
 class ConsumerOut(BaseModel):
     name: str
     phone: str
@@ -324,6 +343,8 @@ class ComplaintOut(BaseModel):
     identity_due: date | None = Field(
         None, description="the last day to provide proof of identity, when it was asked for")
     identity_verified: bool = False
+    organisation: str | None = Field(
+        None, description="the organisation the case is entrusted to (Art. 19), or null")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
@@ -381,6 +402,7 @@ def _parties_out(details: ComplaintDetails, masked: bool) -> dict[str, Any]:
                    "count": 1 + len(joint["consumers"])} if joint else None),
         "consents": details.consents, "consents_missing": details.consents_missing,
         "identity_due": details.identity_due, "identity_verified": details.identity_verified,
+        "organisation": details.organisation,
     }
 
 

@@ -159,14 +159,16 @@ class ComplaintDesk(Application[UUID]):
             actor=actor, at=at, channel=channel, note=note))
 
     def assign(self, complaint_id: UUID, *, actor: Actor, mediator: str,
-               expected_version: int | None = None) -> None:
+               expected_version: int | None = None,
+               mediator_organisation: str | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.assign(
-            actor=actor, at=at, mediator=mediator))
+            actor=actor, at=at, mediator=mediator, mediator_organisation=mediator_organisation))
 
     def reassign(self, complaint_id: UUID, *, actor: Actor, mediator: str,
-                 expected_version: int | None = None) -> None:
+                 expected_version: int | None = None,
+                 mediator_organisation: str | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.reassign(
-            actor=actor, at=at, mediator=mediator))
+            actor=actor, at=at, mediator=mediator, mediator_organisation=mediator_organisation))
 
     def add_note(self, complaint_id: UUID, *, actor: Actor, kind: str, text: str,
                  expected_version: int | None = None) -> None:
@@ -253,6 +255,13 @@ class ComplaintDesk(Application[UUID]):
                        expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.change_request(
             actor=actor, at=at, request=request))
+
+    def entrust(self, complaint_id: UUID, *, actor: Actor, organisation: str,
+                consumer_consent: object, business_consent: object,
+                expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.entrust(
+            actor=actor, at=at, organisation=organisation, consumer_consent=consumer_consent,
+            business_consent=business_consent))
 
     @property
     def _directory(self) -> Offices:

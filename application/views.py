@@ -67,6 +67,7 @@ class ComplaintDetails:
     identity_due: date | None = None
     identity_due_at: datetime | None = None  # the end of `identity_due`, in the desk's zone
     identity_verified: bool = False
+    organisation: str | None = None  # entrusted to (Order 121 Art. 19)
 
     @classmethod
     def of(cls, complaint: Complaint, clocks: CaseClocks | None = None,
@@ -130,6 +131,7 @@ class ComplaintDetails:
                           if complaint.identity_due else None),
             identity_due_at=complaint.identity_due_at,
             identity_verified=complaint.identity_verified,
+            organisation=complaint.organisation,
         )
 
 

@@ -26,6 +26,7 @@ from domain.errors import (
 from domain.evidence import MAX_CASE_BYTES, EvidenceFile, FileTooLarge
 from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.offices import Offices
+from domain.organisations import organisation_code
 from domain.permissions import Actor, check_permitted, role_may_ever
 from domain.personal_data import ERASED, erased_copy
 from domain.regulation import Regulation, by_id, in_force
@@ -380,9 +381,11 @@ class Complaint(Aggregate):
 
     # ----- mediation ----------------------------------------------------------
 
-    def assign(self, *, actor: Actor, at: datetime, mediator: str) -> None:
+    def assign(self, *, actor: Actor, at: datetime, mediator: str,
+               mediator_organisation: str | None = None) -> None:
         state = self._decide("assign", actor)
         mediator = bounded_text(mediator, "mediator", 64)
+        self._check_mediator_side(mediator_organisation)
         self._mediator_assigned(actor=actor.as_data(), at=at, state=state, mediator=mediator)
 
     @event("MediatorAssigned")
@@ -390,9 +393,11 @@ class Complaint(Aggregate):
         self.state = State(state)
         self.mediator = mediator
 
-    def reassign(self, *, actor: Actor, at: datetime, mediator: str) -> None:
+    def reassign(self, *, actor: Actor, at: datetime, mediator: str,
+                 mediator_organisation: str | None = None) -> None:
         state = self._decide("reassign", actor)
         mediator = bounded_text(mediator, "mediator", 64)
+        self._check_mediator_side(mediator_organisation)
         if mediator == self.mediator:
             raise InvalidValue("mediator", "the case is already assigned to this mediator")
         self._mediator_reassigned(actor=actor.as_data(), at=at, state=state, mediator=mediator,
@@ -863,6 +868,37 @@ class Complaint(Aggregate):
         # A consent covers the change it was given for, not the next one.
         self.consents = {**self.consents, parties.ConsentMatter.CHANGE.value: frozenset()}
 
+    # ----- entrusted mediation (Order 121 Art. 19; domain/organisations.py) -----------
+
+    organisation = None  # the organisation the case is entrusted to
+
+    def entrust(self, *, actor: Actor, at: datetime, organisation: str,
+                consumer_consent: object, business_consent: object) -> None:
+        """With both parties' consent, an office entrusts an accepted case to a consumer
+        association or other mediation body, which mediates in the office's name."""
+        state = self._decide("entrust", actor)
+        organisation = organisation_code(organisation)
+        for field, given in (("consumer_consent", consumer_consent),
+                             ("business_consent", business_consent)):
+            if given is not True:
+                raise InvalidValue(field, "both parties must consent to entrusted mediation")
+        self._entrusted(actor=actor.as_data(), at=at, state=state, organisation=organisation,
+                        consumer_consent=True, business_consent=True)
+
+    @event("Entrusted")
+    def _entrusted(self, actor: dict[str, str], at: datetime, state: str, organisation: str,
+                   consumer_consent: bool, business_consent: bool) -> None:
+        self.state = State(state)
+        self.organisation = organisation
+
+    def _check_mediator_side(self, mediator_organisation: str | None) -> None:
+        # An entrusted case goes to one of the organisation's mediators, and no other
+        # case ever does (Art. 19: the organisation mediates only what was entrusted).
+        if (mediator_organisation or None) != self.organisation:
+            raise InvalidValue("mediator", "an entrusted case needs a mediator of "
+                               f"{self.organisation}" if self.organisation else
+                               "a mediator of an organisation works only entrusted cases")
+
 
 def identity_due_day(raw: object, *, today: date) -> date:
     if isinstance(raw, str):
@@ -916,4 +952,5 @@ COMMAND_METHODS: dict[str, str] = {
     "identity-verified": "verify_identity",
     "consent": "record_consent",
     "change-request": "change_request",
+    "entrust": "entrust",
 }

@@ -32,6 +32,7 @@ class HasLifecycle(Protocol):
     consents_missing: frozenset[str]  # joint cases: matters some represented consumer has not agreed
     identity_open: bool  # proof of identity was asked for and has not come
     joint: object
+    organisation: str | None  # the organisation an entrusted case went to
 
 
 def is_suspended(complaint: HasLifecycle, **_: Any) -> bool:
@@ -99,6 +100,11 @@ def identity_ground_open(complaint: Any, reason: str = "", at: Any = None, **_: 
     return complaint.identity_open and due_at is not None and at is not None and at >= due_at
 
 
+def not_entrusted(complaint: HasLifecycle, **_: Any) -> bool:
+    # The entrusted organisation may not pass the case on (Order 121 Art. 19).
+    return not complaint.organisation
+
+
 def is_joint(complaint: HasLifecycle, **_: Any) -> bool:
     return bool(complaint.joint)
 
@@ -138,6 +144,8 @@ TABLE: list[dict[str, Any]] = [
     {"trigger": "consent", "source": [F, A, M], "dest": None, "conditions": is_joint},
     {"trigger": "change-request", "source": [F, A, M], "dest": None,
      "conditions": [FREE, consented("change-request")]},
+    # Entrusted mediation (Art. 19): before a mediator is assigned, and only once.
+    {"trigger": "entrust", "source": A, "dest": None, "conditions": not_entrusted},
 ]
 
 COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(row["trigger"] for row in TABLE))
@@ -195,7 +203,7 @@ def allowed_commands(complaint: HasLifecycle) -> list[str]:
                                    complaint.decision_notified, complaint.rated,
                                    complaint.at_intake, complaint.materials_complete,
                                    complaint.consents_missing, complaint.identity_open,
-                                   bool(complaint.joint))))
+                                   bool(complaint.joint), complaint.organisation)))
 
 
 class _Snapshot(NamedTuple):
@@ -212,6 +220,7 @@ class _Snapshot(NamedTuple):
     consents_missing: frozenset[str] = frozenset()
     identity_open: bool = False
     joint: bool = False
+    organisation: str | None = None
 
 
 _SATISFYING: dict[str, dict[str, Any]] = {

@@ -66,6 +66,8 @@ WHO: dict[str, tuple[object, ...]] = {
     # change of request, wherever the case stands.
     "consent": (OP, ASSIGNED_MEDIATOR, SUP),
     "change-request": (OP, ASSIGNED_MEDIATOR),
+    # Entrusted mediation (Art. 19): the office entrusts; the organisation never does.
+    "entrust": (OP, SUP),
 }
 
 

@@ -49,7 +49,7 @@ def complaint_uuid(raw: str) -> uuid.UUID:
 
 
 def api_user(user: PageUser) -> User:
-    return User(user.username, user.role, user.office)
+    return User(user.username, user.role, user.office, organisation=user.organisation)
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,9 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
     shown_kind = kind if kind in kinds else None
     receipt_text = by_id(details.regulation)
     mediation_text = by_id(details.mediation_regulation or details.regulation)
-    mediators = [a for a in wiring.accounts.all() if a.role is Role.MEDIATOR]
+    # Only the entrusted organisation's mediators for an entrusted case, else the office's.
+    mediators = [a for a in wiring.accounts.all() if a.role is Role.MEDIATOR
+                 and a.organisation == details.organisation]
     return render(
         request, "case.html", status=status, c=details, clocks=clocks,
         history=history, notes=[n for n in notes if not shown_kind or note_kind_of(n) == shown_kind],
@@ -135,7 +137,10 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
             "offices": [o for o in known_offices(wiring) if o != details.office],
             "consent_matter": [m.value for m in ConsentMatter],
             "represented": represented(details.joint),
+            "organisations": wiring.organisations.all(),
         },
+        organisation_name=lambda code: next(
+            (o.name for o in wiring.organisations.all() if o.code == code), code),
         abuse_signs=(wiring.abuse_signals.signs_of([str(complaint_id)]).get(str(complaint_id), [])
                      if wiring.abuse_signals else []),
         identity_lapsed=(details.identity_due_at is not None and not details.identity_verified
@@ -194,9 +199,11 @@ ACTIONS: dict[str, Run] = {
         expected_version=v),
     "assign": lambda w, i, u, f, v: w.desk.assign(
         i, actor=u.actor, mediator=access.known_mediator(w.accounts, f.get("mediator", "")),
+        mediator_organisation=access.organisation_of(w.accounts, f.get("mediator", "")),
         expected_version=v),
     "reassign": lambda w, i, u, f, v: w.desk.reassign(
         i, actor=u.actor, mediator=access.known_mediator(w.accounts, f.get("mediator", "")),
+        mediator_organisation=access.organisation_of(w.accounts, f.get("mediator", "")),
         expected_version=v),
     "notes": lambda w, i, u, f, v: w.desk.add_note(
         i, actor=u.actor, kind=f.get("kind", ""), text=f.get("text", ""), expected_version=v),
@@ -230,6 +237,11 @@ ACTIONS: dict[str, Run] = {
         note=_note(f), expected_version=v),
     "change-request": lambda w, i, u, f, v: w.desk.change_request(
         i, actor=u.actor, request=f.get("request", ""), expected_version=v),
+    "entrust": lambda w, i, u, f, v: w.desk.entrust(
+        i, actor=u.actor, organisation=access.known_organisation(w.organisations,
+                                                                 f.get("organisation", "")),
+        consumer_consent=f.get("consumer_consent") == "on",
+        business_consent=f.get("business_consent") == "on", expected_version=v),
 }
 
 

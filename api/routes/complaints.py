@@ -133,7 +133,9 @@ def return_to_intake(complaint_id: UUID, body: ReturnToIntakeIn,
 def assign(complaint_id: UUID, body: AssignIn, user: Annotated[User, access.allowed_to("assign")],
            wiring: WiringDep, version: IfMatch, response: Response) -> ComplaintOut:
     wiring.desk.assign(complaint_id, actor=user.actor, expected_version=version,
-                       mediator=access.known_mediator(wiring.accounts, body.mediator))
+                       mediator=access.known_mediator(wiring.accounts, body.mediator),
+                       mediator_organisation=access.organisation_of(wiring.accounts,
+                                                                    body.mediator))
     return current(wiring.desk, complaint_id, user, response, version)
 
 
@@ -142,7 +144,9 @@ def reassign(complaint_id: UUID, body: AssignIn,
              user: Annotated[User, access.allowed_to("reassign")], wiring: WiringDep,
              version: IfMatch, response: Response) -> ComplaintOut:
     wiring.desk.reassign(complaint_id, actor=user.actor, expected_version=version,
-                         mediator=access.known_mediator(wiring.accounts, body.mediator))
+                         mediator=access.known_mediator(wiring.accounts, body.mediator),
+                         mediator_organisation=access.organisation_of(wiring.accounts,
+                                                                      body.mediator))
     return current(wiring.desk, complaint_id, user, response, version)
 
 

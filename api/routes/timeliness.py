@@ -8,12 +8,14 @@ cases assigned to them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
+from adapters.views.organisation_groups import by_organisation
 from adapters.views.timeliness import TimelinessFilter, TimelinessPage
 from api import errors
 from api.auth import CurrentUser
@@ -58,8 +60,10 @@ def timeliness(criteria: Annotated[TimelinessQuery, Query()], user: CurrentUser,
     elif user.role not in (Role.SUPERVISOR, Role.OPERATOR):
         raise NotPermitted("timeliness", f"the {user.role.value} role does not read cases")
     as_of: datetime | None = criteria.as_of
-    return wiring.timeliness.timeliness(TimelinessFilter(
+    answer = wiring.timeliness.timeliness(TimelinessFilter(
         office=criteria.office, mediator=mediator, clock=criteria.clock,
         overdue=criteria.overdue, due_soon=criteria.due_soon, as_of=as_of,
         page=criteria.page, per_page=criteria.per_page,
     ))
+    members = {a.username: a.organisation for a in wiring.accounts.all() if a.organisation}
+    return replace(answer, organisations=by_organisation(answer.mediators, members))

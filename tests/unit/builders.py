@@ -171,6 +171,8 @@ def run(complaint: Complaint, command: str, actor: Actor, **overrides: Any) -> N
         "identity-verified": ("verify_identity", {"note": "核验身份证原件"}),
         "consent": ("record_consent", {"consumer": 1, "matter": "settle"}),
         "change-request": ("change_request", {"request": "更换同型号新品"}),
+        "entrust": ("entrust", {"organisation": "SH-XB", "consumer_consent": True,
+                                "business_consent": True}),
     }
     method, args = defaults[command]
     getattr(complaint, method)(actor=actor, at=at, **{**args, **overrides})

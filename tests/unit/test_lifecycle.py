@@ -30,6 +30,8 @@ COMMANDS = (
     "notice", "escalate", "withdraw", "satisfaction",
     # Order 121 Art. 10-12: identity checks, consents of a joint case, a changed request.
     "request-identity", "identity-verified", "consent", "change-request",
+    # Order 121 Art. 19: entrusted mediation.
+    "entrust",
 )
 
 # The moves that mediation allows while no recusal request is pending (Order 121 Art. 21).
@@ -69,6 +71,7 @@ ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
     ("accepted", "resolve"): ("resolved", "Resolved"),
     ("accepted", "withdraw"): ("withdrawn", "Withdrawn"),
     ("accepted", "change-request"): ("accepted", "RequestChanged"),
+    ("accepted", "entrust"): ("accepted", "Entrusted"),
 
     ("rejected", "notify"): ("rejected", "DecisionNotified"),
     ("rejected", "satisfaction"): ("rejected", "SatisfactionRecorded"),
@@ -109,7 +112,8 @@ ALLOWED_NOW: dict[str, list[str]] = {
               "change-request"],
     "filed (at the intake centre)": ["transfer", "accept", "reject", "withdraw",
                                      "request-identity", "change-request"],
-    "accepted": ["notify", "assign", "notes", "resolve", "withdraw", "change-request"],
+    "accepted": ["notify", "assign", "notes", "resolve", "withdraw", "change-request",
+                 "entrust"],
     "rejected": ["notify", "satisfaction"],
     "mediated": ["notify", "reassign", "notes", "suspend", "recusal-request", "resolve",
                  "terminate", "escalate", "withdraw", "change-request"],
@@ -129,7 +133,7 @@ def permitted_actor(command: str, state: str):
     """Someone the SPEC's "who" column lets run the command (the builders assign med1)."""
     if command in ("transfer", "return-to-intake", "accept", "reject", "notify", "assign",
                    "withdraw", "satisfaction", "request-identity", "identity-verified",
-                   "consent"):
+                   "consent", "entrust"):
         return operator
     if command in ("reassign", "recusal-decision"):
         return supervisor

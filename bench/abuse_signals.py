@@ -7,8 +7,9 @@ Each round files the same complaints through the desk into two fresh stores, one
 variant, alternating which goes first, and lets the in-process projections catch up
 after every batch of 50, as the serving process does. Reported: filings per second end
 to end (save and views) and the views' own catch-up time per filing, and the ratio of
-each with the signals to without. The bench people repeat (`bench.common.filing_body`
-cycles through a few callers), so the signals do fire: that is the costly path.
+each with the signals to without, for two kinds of traffic: new callers only (ordinary
+traffic, no sign fires) and the bench's few repeating callers (`bench.common.filing_body`
+cycles through them), where every filing meets a sign: the costly path.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import statistics
 import sys
 import time
+from itertools import product
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -28,7 +30,16 @@ from bench.common import actors, settings_for  # noqa: E402
 BATCH = 50
 
 
-def run_variant(url: str, filings: int, *, with_signals: bool) -> tuple[float, float, int]:
+def body(i: int, *, distinct: bool) -> dict[str, object]:
+    found = {**filing_body(i), "office": "SH-PD"}
+    if distinct:  # ordinary traffic: every caller new
+        found["consumer"] = {**found["consumer"], "name": f"顾客{i}", "phone": f"139{i:08d}",
+                             "address": f"上海市某区某路{i}号"}
+    return found
+
+
+def run_variant(url: str, filings: int, *, with_signals: bool,
+                distinct: bool) -> tuple[float, float, int]:
     """(filings per second end to end, catch-up ms per filing, signs set)."""
     from api.bootstrap import wire
     from domain.intake import Intake
@@ -39,8 +50,8 @@ def run_variant(url: str, filings: int, *, with_signals: bool) -> tuple[float, f
             wiring.projections.views.pop("abuse_signals")
         operator, _ = actors()
         now = wiring.desk.clock()
-        bodies = [Intake.parse({**filing_body(i), "office": "SH-PD"}, now=now,
-                               default_office=None) for i in range(filings)]
+        bodies = [Intake.parse(body(i, distinct=distinct), now=now, default_office=None)
+                  for i in range(filings)]
         catching = 0.0
         started = time.perf_counter()
         for i, intake in enumerate(bodies, 1):
@@ -79,22 +90,24 @@ def main(argv: list[str] | None = None) -> None:
     print(f"abuse signals on filing: {args.filings} filings per variant and round, "
           f"{args.rounds} rounds; {machine()}")
     rows = []
-    for backend in backends(args.backend):
+    for backend, distinct in product(backends(args.backend), (True, False)):
         results: dict[bool, list[tuple[float, float, int]]] = {True: [], False: []}
         for round_no in range(args.rounds):
             order = (True, False) if round_no % 2 == 0 else (False, True)
             for with_signals in order:
-                label = f"abuse_{'with' if with_signals else 'without'}_{round_no}"
+                label = (f"abuse_{'with' if with_signals else 'without'}_"
+                         f"{'distinct' if distinct else 'repeat'}_{round_no}")
                 with fresh_store(backend, label) as url:
-                    results[with_signals].append(
-                        run_variant(url, args.filings, with_signals=with_signals))
+                    results[with_signals].append(run_variant(
+                        url, args.filings, with_signals=with_signals, distinct=distinct))
         med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v),
                    v[-1][2]) for k, v in results.items()}
-        rows.append([backend, f"{med[False][0]:,.0f}", f"{med[True][0]:,.0f}",
+        traffic = "new callers" if distinct else "repeat callers"
+        rows.append([backend, traffic, f"{med[False][0]:,.0f}", f"{med[True][0]:,.0f}",
                      f"{med[True][0] / med[False][0]:.2f}",
                      f"{med[False][1]:.2f}", f"{med[True][1]:.2f}",
                      f"{med[True][1] / med[False][1]:.2f}", med[True][2]])
-    print(table(["backend", "filings/s without", "filings/s with", "ratio",
+    print(table(["backend", "traffic", "filings/s without", "filings/s with", "ratio",
                  "views ms/filing without", "with", "ratio", "cases with signs"], rows))
 
 

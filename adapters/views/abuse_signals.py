@@ -126,15 +126,24 @@ class AbuseSignalsView(View):
             self._mark_repeated(db, Sign.REPEAT_KIND, t.same_kind,
                                 and_(mine, _c.kind == row["kind"], near))
 
+    # Counting stops at the threshold, and only rows not yet marked are written: a
+    # number shared by hundreds of filings costs each new filing no more than a few.
     def _mark_shared(self, db: Connection, sign: Sign, sharing: Any) -> None:
-        people = db.execute(select(func.count(func.distinct(_c.complainant)))
-                            .where(sharing)).scalar_one()
-        if people >= self.thresholds.shared_contact:
-            db.execute(update(abuse_filings).where(sharing).values({sign.value: True}))
+        threshold = self.thresholds.shared_contact
+        people = db.execute(select(_c.complainant).where(sharing).distinct()
+                            .limit(threshold)).all()
+        if len(people) >= threshold:
+            self._mark(db, sign, sharing)
 
     def _mark_repeated(self, db: Connection, sign: Sign, threshold: int, same: Any) -> None:
-        if db.execute(select(func.count()).where(same)).scalar_one() >= threshold:
-            db.execute(update(abuse_filings).where(same).values({sign.value: True}))
+        if len(db.execute(select(_c.complaint_id).where(same).limit(threshold)).all()) \
+                >= threshold:
+            self._mark(db, sign, same)
+
+    @staticmethod
+    def _mark(db: Connection, sign: Sign, rows: Any) -> None:
+        db.execute(update(abuse_filings).where(rows, _c[sign.value].is_(False))
+                   .values({sign.value: True}))
 
     def _decided(self, db: Connection, event: Any, kind: str) -> None:
         key = str(event.originator_id)

@@ -66,3 +66,49 @@ def test_an_identity_request_is_made_and_shown_running_out_on_the_case_page(api,
 
     clock.advance(days=3)
     assert ZH["parties"]["identity_lapsed"] in operator.get(f"/cases/{case}").text
+
+
+def _filed_id(response) -> str:
+    assert response.status_code == 303, response.text
+    return response.headers["location"].split("=", 1)[1]
+
+
+def test_the_intake_form_files_a_proxy_with_the_authorisation(api, desk):
+    from tests.e2e.test_pages import intake_form
+
+    operator = desk["op01"]
+    page = operator.get("/intake").text
+    assert ZH["parties"]["intake_proxy"] in page and ZH["parties"]["intake_joint"] in page
+    case = _filed_id(operator.post("/intake", intake_form(**{
+        "idempotency_key": "proxy-1", "proxy.name": "孙律师", "proxy.phone": "13600998877",
+        "proxy.id_number": "11010519491231002X", "proxy.matters": "投诉并参加调解",
+        "proxy.powers": "代为调解", "proxy.term": "2026-12-31", "proxy.signed": "on"}),
+        follow_redirects=False))
+    view = api.view(case)
+    assert view["proxy"]["name"] == "孙律师"
+    assert view["proxy"]["authorisation"]["term"] == "2026-12-31"
+    assert view["materials_complete"] is True
+
+    unsigned = _filed_id(operator.post("/intake", intake_form(**{
+        "idempotency_key": "proxy-2", "proxy.name": "孙律师", "proxy.phone": "13600998877",
+        "proxy.id_number": "11010519491231002X"}), follow_redirects=False))
+    assert api.view(unsigned)["materials_complete"] is False
+
+
+def test_the_intake_form_files_a_joint_complaint_and_refuses_one_without_consent(api, desk):
+    from tests.e2e.test_pages import intake_form
+
+    operator = desk["op01"]
+    head = api.wiring.projections.head()
+    refused = operator.post("/intake", intake_form(**{
+        "idempotency_key": "joint-1", "joint.others": "吴二,13912340002"}))
+    assert refused.status_code == 422
+    assert 'data-field="joint.consent"' in refused.text
+    assert api.wiring.projections.head() == head
+
+    case = _filed_id(operator.post("/intake", intake_form(**{
+        "idempotency_key": "joint-2", "joint.others": "吴二,13912340002\n郑三，13912340003",
+        "joint.representatives": "0", "joint.consent": "on"}), follow_redirects=False))
+    joint = api.view(case)["joint"]
+    assert [p["name"] for p in joint["consumers"]] == ["吴二", "郑三"]
+    assert joint["representatives"] == [0] and joint["count"] == 3

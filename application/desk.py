@@ -191,9 +191,11 @@ class ComplaintDesk(Application[UUID]):
 
     def decide_recusal(self, complaint_id: UUID, *, actor: Actor, upheld: object,
                        mediator: str | None = None, note: str = "",
-                       expected_version: int | None = None) -> None:
+                       expected_version: int | None = None,
+                       mediator_organisation: str | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.decide_recusal(
-            actor=actor, at=at, upheld=upheld, mediator=mediator, note=note))
+            actor=actor, at=at, upheld=upheld, mediator=mediator, note=note,
+            mediator_organisation=mediator_organisation))
 
     def resolve(self, complaint_id: UUID, *, actor: Actor, outcome: str, amount_recovered: object,
                 terms: str, mode: str | None = None, record: str | None = None,

@@ -483,7 +483,8 @@ class Complaint(Aggregate):
         self.recusal_pending = True
 
     def decide_recusal(self, *, actor: Actor, at: datetime, upheld: object,
-                       mediator: str | None = None, note: str = "") -> None:
+                       mediator: str | None = None, note: str = "",
+                       mediator_organisation: str | None = None) -> None:
         state = self._decide("recusal-decision", actor)
         if not isinstance(upheld, bool):
             raise InvalidValue("upheld", "must be true or false")
@@ -492,6 +493,7 @@ class Complaint(Aggregate):
             new_mediator = bounded_text(mediator, "mediator", 64)
             if new_mediator == self.mediator:
                 raise InvalidValue("mediator", "the challenged mediator cannot go on with the case")
+            self._check_mediator_side(mediator_organisation)
         elif mediator:
             raise InvalidValue("mediator", "only an upheld request names a new mediator")
         note = bounded_text(note, "note", 1000, required=False)

@@ -193,7 +193,9 @@ ACTIONS: dict[str, Run] = {
     "recusal-decision": lambda w, i, u, f, v: w.desk.decide_recusal(
         i, actor=u.actor, upheld=_upheld(f.get("upheld", "")),
         mediator=(access.known_mediator(w.accounts, f["mediator"]) if f.get("mediator")
-                  else None), note=_note(f), expected_version=v),
+                  else None), note=_note(f), expected_version=v,
+        mediator_organisation=(access.organisation_of(w.accounts, f["mediator"])
+                               if f.get("mediator") else None)),
     "transfer": lambda w, i, u, f, v: w.desk.transfer(
         i, actor=u.actor, to_office=f.get("to_office", "").strip(), note=_note(f),
         expected_version=v),

@@ -190,7 +190,9 @@ def recusal_decision(complaint_id: UUID, body: RecusalDecisionIn,
     mediator = (access.known_mediator(wiring.accounts, body.mediator) if body.mediator
                 else None)
     wiring.desk.decide_recusal(complaint_id, actor=user.actor, upheld=body.upheld,
-                               mediator=mediator, note=body.note, expected_version=version)
+                               mediator=mediator, note=body.note, expected_version=version,
+                               mediator_organisation=(access.organisation_of(
+                                   wiring.accounts, mediator) if mediator else None))
     return current(wiring.desk, complaint_id, user, response, version)
 
 

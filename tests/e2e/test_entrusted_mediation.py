@@ -76,3 +76,23 @@ def test_an_admin_adds_an_organisation_and_a_duplicate_is_refused(api):
     assert again.status_code == 422
     listed = api.http.get("/api/v1/organisations", headers=api.auth("op01")).json()
     assert [o["code"] for o in listed] == ["JA-XH", "PD-TJ", "SH-XB"]
+
+
+def test_an_upheld_recusal_on_an_entrusted_case_stays_within_the_organisation(api):
+    case = api.complaint_in("entrusted")
+    api.command(case, "recusal-request", "op01", {"by": "business", "reason": "利害关系"})
+    _refused(api, case, api.command(case, "recusal-decision", "sup01",
+                                    {"upheld": True, "mediator": "med01", "note": "回避"}), 422)
+
+
+def test_an_admin_creates_an_entrusted_mediator_only_for_a_known_organisation(api):
+    def create(**extra):
+        return api.http.post("/api/v1/accounts", json={
+            "username": "emed09", "role": "mediator", "password": "a-long-secret-1", **extra},
+            headers=api.auth("adm01"))
+
+    assert create(organisation="NOPE").status_code == 422
+    assert create(role="operator", organisation="SH-XB").status_code == 422
+    made = create(organisation="SH-XB")
+    assert made.status_code == 201, made.text
+    assert made.json()["organisation"] == "SH-XB"

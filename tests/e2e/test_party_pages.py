@@ -112,3 +112,42 @@ def test_the_intake_form_files_a_joint_complaint_and_refuses_one_without_consent
     joint = api.view(case)["joint"]
     assert [p["name"] for p in joint["consumers"]] == ["吴二", "郑三"]
     assert joint["representatives"] == [0] and joint["count"] == 3
+
+
+def test_the_dashboard_shows_the_entrusted_organisations_clocks(api, desk):
+    api.complaint_in("entrusted")
+    api.wiring.projections.catch_up()
+    page = desk["sup01"].get("/dashboard").text
+    assert ZH["dashboard"]["by_organisation"] in page
+    assert 'id="by-organisation"' in page and "上海市消费者权益保护委员会" in page
+
+
+def test_the_operator_entrusts_from_the_case_page_with_both_consents(api, desk):
+    case = api.complaint_in("accepted")
+    operator = desk["op01"]
+    page = operator.get(f"/cases/{case}").text
+    assert 'id="action-entrust"' in page and "上海市消费者权益保护委员会" in page
+    refused = operator.post(f"/cases/{case}/entrust",
+                            {"version": "2", "organisation": "SH-XB", "consumer_consent": "on"},
+                            token_from=f"/cases/{case}")
+    assert refused.status_code == 422
+    done = operator.post(f"/cases/{case}/entrust",
+                         {"version": "2", "organisation": "SH-XB", "consumer_consent": "on",
+                          "business_consent": "on"}, token_from=f"/cases/{case}",
+                         follow_redirects=False)
+    assert done.status_code == 303, done.text
+    page = operator.get(f"/cases/{case}").text
+    assert 'id="entrusted"' in page
+    # Only the organisation's mediators are offered for the case now.
+    assert 'value="emed01"' in page and 'value="med01"' not in page
+    api.command(case, "assign", "op01", {"mediator": "emed01"})
+    # The entrusted mediator of another organisation is told the case does not exist.
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.e2e.test_pages import Browser
+
+    with TestClient(create_app(api.wiring)) as client:
+        assert Browser(client).sign_in("emed02").get(f"/cases/{case}").status_code == 404
+    with TestClient(create_app(api.wiring)) as client:
+        assert Browser(client).sign_in("emed01").get(f"/cases/{case}").status_code == 200

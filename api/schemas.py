@@ -121,6 +121,9 @@ class RejectIn(In):
     reason: RejectReason = Field(description="a ground of the text in force at receipt")
     note: str = Note
     notified_via: NotifyChannel | None = None
+    impersonation: bool = Field(
+        False, description="identity_unverified because the complainant used another's "
+                           "name (Art. 16(六)); the note says how it was found")
 
 
 class NotifyIn(In):

@@ -149,9 +149,11 @@ class ComplaintDesk(Application[UUID]):
             actor=actor, at=at, tz=self.tz, notified_via=notified_via))
 
     def reject(self, complaint_id: UUID, *, actor: Actor, reason: str, note: str = "",
-               notified_via: str | None = None, expected_version: int | None = None) -> None:
+               notified_via: str | None = None, expected_version: int | None = None,
+               impersonation: bool = False) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.reject(
-            actor=actor, at=at, reason=reason, note=note, notified_via=notified_via))
+            actor=actor, at=at, reason=reason, note=note, notified_via=notified_via,
+            impersonation=impersonation))
 
     def notify_decision(self, complaint_id: UUID, *, actor: Actor, channel: str, note: str = "",
                expected_version: int | None = None) -> None:

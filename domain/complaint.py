@@ -323,9 +323,15 @@ class Complaint(Aggregate):
         self.decision_notified = notified_via is not None
 
     def reject(self, *, actor: Actor, at: datetime, reason: str, note: str = "",
-               notified_via: str | None = None) -> None:
+               notified_via: str | None = None, impersonation: bool = False) -> None:
+        """`impersonation`: the complainant used another's name (Order 121 Art. 16(六)),
+        a ground for `identity_unverified` without any request; the note says how it
+        was found."""
+        if impersonation is not False and (impersonation is not True
+                                           or not isinstance(note, str) or not note.strip()):
+            raise InvalidValue("note", "say how the impersonation was found")
         try:
-            state = self._decide("reject", actor, at=at,
+            state = self._decide("reject", actor, at=at, impersonation=impersonation,
                                  reason=reason if isinstance(reason, str) else "")
         except CommandNotAllowed as refused:
             if reason == RejectReason.IDENTITY_UNVERIFIED.value and "reject" in refused.allowed:

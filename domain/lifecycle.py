@@ -92,9 +92,11 @@ def identity_request_open(complaint: HasLifecycle, **_: Any) -> bool:
     return complaint.identity_open
 
 
-def identity_ground_open(complaint: Any, reason: str = "", at: Any = None, **_: Any) -> bool:
-    # Art. 16(六): refusing identity checks is a ground only once a request ran out.
-    if reason != RejectReason.IDENTITY_UNVERIFIED.value:
+def identity_ground_open(complaint: Any, reason: str = "", at: Any = None,
+                         impersonation: bool = False, **_: Any) -> bool:
+    # Art. 16(六): impersonation is a ground as found; refusing identity checks only
+    # once a request for proof has run out.
+    if reason != RejectReason.IDENTITY_UNVERIFIED.value or impersonation:
         return True
     due_at = getattr(complaint, "identity_due_at", None)
     return complaint.identity_open and due_at is not None and at is not None and at >= due_at

@@ -99,7 +99,8 @@ def accept(complaint_id: UUID, user: Annotated[User, access.allowed_to("accept")
 def reject(complaint_id: UUID, body: RejectIn, user: Annotated[User, access.allowed_to("reject")],
            desk: Desk, version: IfMatch, response: Response) -> ComplaintOut:
     desk.reject(complaint_id, actor=user.actor, reason=body.reason, note=body.note,
-                notified_via=body.notified_via, expected_version=version)
+                notified_via=body.notified_via, expected_version=version,
+                impersonation=body.impersonation)
     return current(desk, complaint_id, user, response, version)
 
 

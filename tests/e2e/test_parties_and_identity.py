@@ -232,3 +232,14 @@ def test_a_joint_complaint_needs_the_consumers_consent_and_at_most_two_represent
     api.command(cid, "accept", "op01")
     api.command(cid, "consent", "op01", {"consumer": 2, "matter": "settle"})
     assert api.command(cid, "resolve", "op01", SETTLE).status_code == 200
+
+
+def test_impersonation_found_is_a_ground_without_a_request_and_the_note_says_how(api):
+    case = api.file()["id"]
+    _refused_without_a_trace(api, case, api.command(
+        case, "reject", "op01", {"reason": "identity_unverified", "impersonation": True}), 422)
+    rejected = api.command(case, "reject", "op01", {
+        "reason": "identity_unverified", "impersonation": True,
+        "note": "来电人承认冒用其亲属姓名投诉"})
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["closing_reason"] == "identity_unverified"

@@ -47,3 +47,14 @@ def test_stats_count_decisions_with_signs_and_consumers_of_joint_complaints(api)
     assert figures["consumers"] == 5  # two single complaints, and a joint one of three
     assert figures["abuse_signs"]["with_signs"] == 1
     assert figures["abuse_signs"]["by_decision"] == {"rejected:not_consumer_dispute": 1}
+
+
+def test_the_dashboard_counts_decisions_made_with_signs_and_what_was_decided(api, desk):
+    shared = [api.file(consumer={"name": n, "phone": "13977770000"})["id"] for n in "甲乙"]
+    api.command(shared[0], "reject", "op01", {"reason": "not_consumer_dispute"})
+    api.command(shared[1], "accept", "op01")
+    api.wiring.projections.catch_up()
+    page = desk["sup01"].get("/dashboard").text
+    section = page[page.index('id="abuse-decisions"'):]
+    assert ZH["reject_reason"]["not_consumer_dispute"] in section
+    assert ZH["state"]["accepted"] in section

@@ -49,6 +49,9 @@ users = Table(
     Column("token_version", Integer, nullable=False, server_default=text("0")),
     # The name the desk shows for the person (pages show it, events keep the username).
     Column("display_name", String(64)),
+    # A mediator of a consumer association or other mediation body (Order 121 Art. 19):
+    # an entrusted mediator, who sees and works only the cases entrusted to it.
+    Column("organisation", String(32)),
 )
 
 account_events = Table(
@@ -91,6 +94,7 @@ class Account:
     disabled: bool = False
     token_version: int = 0
     display_name: str | None = None
+    organisation: str | None = None
 
     @property
     def shown_as(self) -> str:
@@ -156,13 +160,13 @@ def check_password(password: str) -> str:
 
 
 _COLUMNS = (users.c.username, users.c.role, users.c.office, users.c.disabled,
-            users.c.token_version, users.c.display_name)
+            users.c.token_version, users.c.display_name, users.c.organisation)
 
 
 def _account(row: object) -> Account:
     return Account(row.username, Role(row.role), row.office,  # type: ignore[attr-defined]
                    bool(row.disabled), int(row.token_version),  # type: ignore[attr-defined]
-                   row.display_name)  # type: ignore[attr-defined]
+                   row.display_name, row.organisation)  # type: ignore[attr-defined]
 
 
 def _now() -> datetime:
@@ -216,27 +220,36 @@ class Accounts:
                                 "NOT NULL DEFAULT 0"))
             if "display_name" not in present:
                 db.execute(text("ALTER TABLE users ADD COLUMN display_name VARCHAR(64)"))
+            if "organisation" not in present:
+                db.execute(text("ALTER TABLE users ADD COLUMN organisation VARCHAR(32)"))
 
     # ----- managing ---------------------------------------------------------
 
     def add(self, username: str, *, role: Role, password: str,
             office: str | None = None, actor: str | None = None,
-            display_name: str | None = None) -> Account:
+            display_name: str | None = None, organisation: str | None = None) -> Account:
         check_username(username)
         check_password(password)
         if office is not None and not _OFFICE.fullmatch(office):
             raise InvalidValue("office", "an office code: letters, digits, - or _")
+        if organisation is not None and (role is not Role.MEDIATOR
+                                         or not _OFFICE.fullmatch(organisation)):
+            raise InvalidValue("organisation", "only a mediator is bound to an organisation, "
+                                               "by its code")
         display_name = check_display_name(display_name)
         row = {"username": username, "role": role.value, "office": office,
-               "password_hash": self._hash(password), "display_name": display_name}
+               "password_hash": self._hash(password), "display_name": display_name,
+               "organisation": organisation}
         try:
             with self.engine.begin() as db:
                 db.execute(insert(users), row)
                 self._record(db, CREATED, username, actor=actor,
-                             detail=f"{role.value}{' ' + office if office else ''}")
+                             detail=f"{role.value}{' ' + office if office else ''}"
+                                    f"{' @' + organisation if organisation else ''}")
         except IntegrityError:
             raise AccountExists(username) from None
-        return Account(username, role, office, display_name=display_name)
+        return Account(username, role, office, display_name=display_name,
+                       organisation=organisation)
 
     def display_names(self) -> dict[str, str]:
         """Username to the name pages show, for every account that has one."""

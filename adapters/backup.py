@@ -4,8 +4,8 @@ A backup is a folder:
 - the native snapshot: `complaints.db` (SQLite's online backup API) or
   `complaints.pgdump` (`pg_dump` of the schema, custom format, for `pg_restore`);
 - the portable rows, taken from the same snapshot: `events.jsonl.gz` (every stored
-  event in log order, still encrypted) and `tables.json` (accounts, checkpoints and the
-  complaints' wrapped data keys),
+  event in log order, still encrypted) and `tables.json` (accounts, checkpoints, the
+  complaints' wrapped data keys and the mediation organisations),
   which `complaints restore` reads into either backend;
 - `manifest.json`: when, what, how many, the checkpoint's digest, the SHA-256 of
   every file, and where the keys are backed up (never the keys themselves).
@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 
 from adapters.accounts import users
+from adapters.organisations import organisations
 from adapters.checkpoint_table import checkpoint_heads, checkpoints
 from adapters.data_keys import data_keys
 from application.checkpoints import Checkpoint
@@ -49,7 +50,8 @@ POSTGRES_SNAPSHOT = "complaints.pgdump"
 # Rows that are state and not views; every other table is rebuilt from the events.
 # The complaints' data keys travel too (still wrapped under the cipher key): without
 # them a restored store could not read any personal data sealed with them.
-CARRIED_TABLES: tuple[Table, ...] = (users, checkpoints, checkpoint_heads, data_keys)
+CARRIED_TABLES: tuple[Table, ...] = (users, checkpoints, checkpoint_heads, data_keys,
+                                     organisations)
 _BATCH = 1000
 
 

@@ -96,7 +96,17 @@ class DemoCase:
         hours = 24 * rng.uniform(10, 16) if rng.random() < 0.08 else 40
         if ending == "rejected":
             told = rng.random() < 0.6
-            c.reject(actor=self.operator, at=self.later(hours), reason=self._reject_reason(),
+            reason = self._reject_reason()
+            if reason == "identity_unverified" and self.at + timedelta(days=14) > self.f.now:
+                reason = "incomplete"  # too recent for a request to have run out
+            if reason == "identity_unverified":
+                # A ground only once a request for proof of identity ran out (Art. 16(六)).
+                asked = self.later(4)
+                c.request_identity(actor=self.operator, at=asked, tz=self.f.tz,
+                                   due=asked.astimezone(self.f.tz).date() + timedelta(days=2),
+                                   note="请提供身份证明材料")
+                hours = 24 * 8  # at least four days later: the request has run out
+            c.reject(actor=self.operator, at=self.later(hours), reason=reason,
                      note="经审查不予受理", notified_via=rng.choice(NOTIFY) if told else None)
             if not told and not self.recent():
                 c.notify(actor=self.operator, at=self.later(20), channel=rng.choice(("sms", "letter")),

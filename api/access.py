@@ -22,6 +22,7 @@ from fastapi import Depends
 from adapters.accounts import Accounts
 from api.auth import CurrentUser, User
 from application.desk import ComplaintDesk
+from application.errors import ComplaintNotFound
 from application.listing import ListFilter
 from application.views import ComplaintDetails
 from domain.errors import InvalidValue, NotPermitted
@@ -37,6 +38,10 @@ def check_read(user: User, details: ComplaintDetails) -> None:
     if user.role is Role.MEDIATOR:
         if details.mediator == user.username:
             return
+        if user.organisation:
+            # An entrusted mediator is told nothing of cases outside their organisation's
+            # work, not even that they exist (Order 121 Art. 19).
+            raise ComplaintNotFound(details.id)
         raise NotPermitted("read", "a mediator reads only the cases assigned to them")
     raise NotPermitted("read", f"the {user.role.value} role does not read complaints")
 
@@ -78,6 +83,18 @@ def known_mediator(accounts: Accounts, username: str) -> str:
     if account is None or account.role is not Role.MEDIATOR:
         raise InvalidValue("mediator", "no mediator account has this username")
     return username
+
+
+def known_organisation(organisations: Any, code: str) -> str:
+    if code not in organisations:
+        raise InvalidValue("organisation", "no organisation has this code")
+    return code
+
+
+def organisation_of(accounts: Accounts, username: str) -> str | None:
+    """The organisation a mediator belongs to (an entrusted mediator), or None."""
+    account = accounts.get(username)
+    return account.organisation if account else None
 
 
 def allowed_to(command: str) -> Any:

@@ -27,6 +27,8 @@ from adapters.documents.pdf import PdfDocuments, check_font
 from adapters.offices_file import load_offices
 from adapters.projections import Projections, View
 from adapters.settings import Settings
+from adapters.organisations import Organisations
+from adapters.views.abuse_signals import AbuseSignalsView
 from adapters.views.complaint_list import ComplaintListView
 from adapters.views.reports import ReportsView
 from adapters.views.search_index import SearchIndex
@@ -71,6 +73,8 @@ class Wiring:
             events_of=lambda chain_id: self.desk.recorder.select_events(chain_id),
             clock=self.desk.clock)
     evidence: Evidence
+    abuse_signals: AbuseSignalsView | None = None
+    organisations: Organisations | None = None
 
     @cached_property
     def report_views(self) -> ReportsView:
@@ -124,7 +128,8 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
             StatisticsView(engine, working_days=calendar, tz=settings.tz),
-            ReportsView(engine, keeper, index)]
+            ReportsView(engine, keeper, index),
+            AbuseSignalsView(engine, lambda: index.lookup_keys, tz=settings.tz)]
 
 
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,
@@ -147,6 +152,8 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
     projections.setup()
     accounts = Accounts(engine, max_concurrent_checks=settings.password_checks)
     accounts.setup()
+    organisations = Organisations(engine)
+    organisations.setup()
     if follow:
         desk.after_save(projections.notify)
         projections.start()
@@ -160,8 +167,11 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         timeliness=by_name["timeliness"],  # type: ignore[arg-type]
         credit_ledger=ledger, statistics=facts,
         credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules),
-        disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules),
+        disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules,
+                              signals=by_name["abuse_signals"]),  # type: ignore[arg-type]
         retention=Retention(desk, years=settings.retention_years,
                             candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]
         evidence=Evidence(desk, evidence_store(settings, engine, desk)),
+        abuse_signals=by_name["abuse_signals"],  # type: ignore[arg-type]
+        organisations=organisations,
     )

@@ -14,6 +14,7 @@ from adapters.demo_data import (
     INTAKE_CENTRE, INTAKE_OPERATORS, MEDIATORS, OFFICES, OPERATORS, SUPERVISOR, DemoFactory,
     record_demo,
 )
+from adapters.demo_parties import ASSOCIATION, ENTRUSTED_MEDIATOR, seed_parties
 from adapters.keys import MissingCipherKey
 from adapters.settings import Settings
 from api.auth import MissingSecretKey, signing_key
@@ -80,11 +81,21 @@ def seed_demo(wiring: Wiring, complaints: int) -> None:
             wiring.accounts.add(username, role=role, password=password, office=office,
                                 display_name=name)
             created.append((username, role.value, office or "", password))
+    # An entrusted mediator of the consumer association (Order 121 Art. 19).
+    if ASSOCIATION[0] not in wiring.organisations:
+        wiring.organisations.add(ASSOCIATION[0], name=ASSOCIATION[1])
+    if wiring.accounts.get(ENTRUSTED_MEDIATOR) is None:
+        password = secrets.token_urlsafe(9)
+        wiring.accounts.add(ENTRUSTED_MEDIATOR, role=Role.MEDIATOR, password=password,
+                            display_name="何静", organisation=ASSOCIATION[0])
+        created.append((ENTRUSTED_MEDIATOR, "mediator", ASSOCIATION[0], password))
     if wiring.projections.head() == 0:
         with console.status(f"filing {complaints} demo complaints"):
             factory = DemoFactory(tz=wiring.settings.tz, offices=wiring.desk.offices)
             record_demo(wiring.desk, factory, complaints)
             reports = record_demo_reports(wiring.desk, factory)
+            seed_parties(wiring.desk, office=DEMO_USERS[0][2] or OFFICES[0],
+                         operator=DEMO_USERS[0][0], supervisor=SUPERVISOR)
             wiring.projections.catch_up()
         console.print(f"filed {complaints} demo complaints and {reports} reports")
     if created:

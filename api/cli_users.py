@@ -13,6 +13,7 @@ from rich.table import Table
 
 from adapters.accounts import AccountExists, Accounts, LastAdmin, UnknownAccount
 from adapters.database import ensure_postgres_schema, make_engine
+from adapters.organisations import Organisations
 from adapters.settings import Settings
 from domain.errors import InvalidValue
 from domain.vocabulary import Role
@@ -47,12 +48,18 @@ def user_add(
     office: Annotated[str | None, typer.Option(help="Office code; an operator's default.")] = None,
     name: Annotated[str | None, typer.Option(
         help="The person's name as the pages show it (default: the username).")] = None,
+    organisation: Annotated[str | None, typer.Option(
+        help="A mediator of this organisation: an entrusted mediator.")] = None,
 ) -> None:
     """Create an account; the password comes from standard input."""
     password = read_password()
     accounts = _accounts()
     try:
-        accounts.add(username, role=role, password=password, office=office, display_name=name)
+        if organisation is not None and organisation not in Organisations(accounts.engine):
+            raise InvalidValue("organisation", f"no organisation {organisation!r}: "
+                                               "add it with `complaints organisation add`")
+        accounts.add(username, role=role, password=password, office=office, display_name=name,
+                     organisation=organisation)
     except AccountExists as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None

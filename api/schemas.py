@@ -53,6 +53,30 @@ class BusinessIn(In):
     platform: str | None = Field(default=None, max_length=100)
 
 
+class AuthorisationIn(In):
+    matters: str = Field(max_length=500, description="委托事项: what the proxy acts on")
+    powers: str = Field(max_length=500, description="权限: what the proxy may do")
+    term: date = Field(description="the last day the authorisation holds")
+    signed: bool = Field(description="signed by the consumer (委托人签名)")
+
+
+class ProxyIn(ConsumerIn):
+    """Order 121 Art. 11: the proxy's identity and the authorisation; without the
+    authorisation the complaint can only be rejected as `incomplete`."""
+
+    authorisation: AuthorisationIn | None = None
+
+
+class JointIn(In):
+    """Order 121 Art. 12: the other consumers of the same dispute with the same business."""
+
+    consumers: list[ConsumerIn] = Field(max_length=200, description="besides `consumer`")
+    representatives: list[int] = Field(
+        default_factory=list, max_length=2,
+        description="up to two, by number: 0 is `consumer`, 1.. the consumers listed here")
+    consent: bool = Field(description="the consumers agreed to be handled as one case")
+
+
 class FileIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "channel": "phone",
@@ -79,6 +103,8 @@ class FileIn(In):
     request: str = Field(max_length=1000)
     office: str | None = Field(default=None, max_length=32,
                                description="handling office; defaults to the operator's")
+    proxy: ProxyIn | None = None
+    joint: JointIn | None = None
 
     def to_intake(self, *, now: datetime, default_office: str | None) -> Intake:
         return Intake.parse(self.model_dump(), now=now, default_office=default_office)
@@ -95,6 +121,9 @@ class RejectIn(In):
     reason: RejectReason = Field(description="a ground of the text in force at receipt")
     note: str = Note
     notified_via: NotifyChannel | None = None
+    impersonation: bool = Field(
+        False, description="identity_unverified because the complainant used another's "
+                           "name (Art. 16(六)); the note says how it was found")
 
 
 class NotifyIn(In):
@@ -180,6 +209,44 @@ class SatisfactionIn(In):
 
 
 # ----- the complaint view ------------------------------------------------------------
+
+class IdentityRequestIn(In):
+    due: date = Field(description="the last day to provide proof of identity")
+    note: str = Note
+
+
+class IdentityVerifiedIn(In):
+    note: str = Note
+
+
+class ConsentIn(In):
+    consumer: int = Field(description="the represented consumer, by number (0 is `consumer`)")
+    matter: str = Field(max_length=20, description="settle, waive or change")
+    note: str = Note
+
+
+class ChangeRequestIn(In):
+    request: str = Field(max_length=1000)
+
+
+class EntrustIn(In):
+    organisation: str = Field(max_length=32, description="the organisation's code")
+    consumer_consent: bool
+    business_consent: bool
+
+
+class OrganisationIn(In):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    kind: str = Field(default="consumer_association", max_length=32,
+                      description="consumer_association or mediation_body")
+
+
+class OrganisationOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+
 
 class ConsumerOut(BaseModel):
     name: str
@@ -268,6 +335,22 @@ class ComplaintOut(BaseModel):
     reports: list[UUID] = Field(
         default_factory=list, description="reports split off this submission or made from "
                                           "a clue found in its mediation (SPEC §13)")
+    proxy: dict[str, Any] | None = Field(
+        None, description="the proxy (Art. 11) with the authorisation; masked like the consumer")
+    materials_complete: bool = Field(
+        True, description="false while a proxy's authorisation is missing or does not hold")
+    joint: dict[str, Any] | None = Field(
+        None, description="a joint complaint (Art. 12): the other consumers, the "
+                          "representatives, the number of consumers")
+    consents: dict[str, list[int]] = Field(
+        default_factory=dict, description="matter -> represented consumers who agreed")
+    consents_missing: list[str] = Field(
+        default_factory=list, description="matters still lacking a represented consumer's consent")
+    identity_due: date | None = Field(
+        None, description="the last day to provide proof of identity, when it was asked for")
+    identity_verified: bool = False
+    organisation: str | None = Field(
+        None, description="the organisation the case is entrusted to (Art. 19), or null")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
@@ -304,7 +387,30 @@ class ComplaintOut(BaseModel):
             withdraw_kind=details.withdraw_kind, satisfaction_level=details.satisfaction_level,
             on_legal_hold=details.on_legal_hold, personal_data_erased=details.personal_data_erased,
             reports=[UUID(r) for r in details.reports],
+            **_parties_out(details, masked),
         )
+
+
+def _parties_out(details: ComplaintDetails, masked: bool) -> dict[str, Any]:
+    """The proxy and the joint consumers, masked exactly as the consumer is."""
+    def person(data: dict[str, Any]) -> dict[str, Any]:
+        if not masked:
+            return {k: v for k, v in data.items()}
+        return {"name": _mask(data["name"], mask_name), "phone": _mask(data["phone"], mask_phone)}
+
+    proxy = details.proxy
+    joint = details.joint
+    return {
+        "proxy": ({**person(proxy), "authorisation": None if masked else proxy.get("authorisation")}
+                  if proxy else None),
+        "materials_complete": details.materials_complete,
+        "joint": ({"consumers": [person(p) for p in joint["consumers"]],
+                   "representatives": list(joint["representatives"]),
+                   "count": 1 + len(joint["consumers"])} if joint else None),
+        "consents": details.consents, "consents_missing": details.consents_missing,
+        "identity_due": details.identity_due, "identity_verified": details.identity_verified,
+        "organisation": details.organisation,
+    }
 
 
 def _mask(value: str, mask: Any) -> str:

@@ -149,9 +149,11 @@ class ComplaintDesk(Application[UUID]):
             actor=actor, at=at, tz=self.tz, notified_via=notified_via))
 
     def reject(self, complaint_id: UUID, *, actor: Actor, reason: str, note: str = "",
-               notified_via: str | None = None, expected_version: int | None = None) -> None:
+               notified_via: str | None = None, expected_version: int | None = None,
+               impersonation: bool = False) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.reject(
-            actor=actor, at=at, reason=reason, note=note, notified_via=notified_via))
+            actor=actor, at=at, reason=reason, note=note, notified_via=notified_via,
+            impersonation=impersonation))
 
     def notify_decision(self, complaint_id: UUID, *, actor: Actor, channel: str, note: str = "",
                expected_version: int | None = None) -> None:
@@ -159,14 +161,16 @@ class ComplaintDesk(Application[UUID]):
             actor=actor, at=at, channel=channel, note=note))
 
     def assign(self, complaint_id: UUID, *, actor: Actor, mediator: str,
-               expected_version: int | None = None) -> None:
+               expected_version: int | None = None,
+               mediator_organisation: str | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.assign(
-            actor=actor, at=at, mediator=mediator))
+            actor=actor, at=at, mediator=mediator, mediator_organisation=mediator_organisation))
 
     def reassign(self, complaint_id: UUID, *, actor: Actor, mediator: str,
-                 expected_version: int | None = None) -> None:
+                 expected_version: int | None = None,
+                 mediator_organisation: str | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.reassign(
-            actor=actor, at=at, mediator=mediator))
+            actor=actor, at=at, mediator=mediator, mediator_organisation=mediator_organisation))
 
     def add_note(self, complaint_id: UUID, *, actor: Actor, kind: str, text: str,
                  expected_version: int | None = None) -> None:
@@ -189,9 +193,11 @@ class ComplaintDesk(Application[UUID]):
 
     def decide_recusal(self, complaint_id: UUID, *, actor: Actor, upheld: object,
                        mediator: str | None = None, note: str = "",
-                       expected_version: int | None = None) -> None:
+                       expected_version: int | None = None,
+                       mediator_organisation: str | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.decide_recusal(
-            actor=actor, at=at, upheld=upheld, mediator=mediator, note=note))
+            actor=actor, at=at, upheld=upheld, mediator=mediator, note=note,
+            mediator_organisation=mediator_organisation))
 
     def resolve(self, complaint_id: UUID, *, actor: Actor, outcome: str, amount_recovered: object,
                 terms: str, mode: str | None = None, record: str | None = None,
@@ -231,6 +237,35 @@ class ComplaintDesk(Application[UUID]):
                             expected_version: int | None = None) -> None:
         self._run(complaint_id, expected_version, lambda c, at: c.record_satisfaction(
             actor=actor, at=at, score=score, level=level, comment=comment))
+
+    # ----- parties and identity (Order 121 Art. 10-12) ---------------------------------
+
+    def request_identity(self, complaint_id: UUID, *, actor: Actor, due: object, note: str = "",
+                         expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.request_identity(
+            actor=actor, at=at, tz=self.tz, due=due, note=note))
+
+    def verify_identity(self, complaint_id: UUID, *, actor: Actor, note: str = "",
+                        expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.verify_identity(
+            actor=actor, at=at, note=note))
+
+    def record_consent(self, complaint_id: UUID, *, actor: Actor, consumer: object, matter: str,
+                       note: str = "", expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.record_consent(
+            actor=actor, at=at, consumer=consumer, matter=matter, note=note))
+
+    def change_request(self, complaint_id: UUID, *, actor: Actor, request: str,
+                       expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.change_request(
+            actor=actor, at=at, request=request))
+
+    def entrust(self, complaint_id: UUID, *, actor: Actor, organisation: str,
+                consumer_consent: object, business_consent: object,
+                expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.entrust(
+            actor=actor, at=at, organisation=organisation, consumer_consent=consumer_consent,
+            business_consent=business_consent))
 
     @property
     def _directory(self) -> Offices:
@@ -481,6 +516,8 @@ def _same_filing(first: Complaint, intake: Intake) -> bool:
             intake.amount, intake.description, intake.request)
         and first.incident_date == (intake.incident_date.isoformat() if intake.incident_date
                                     else None)
+        and first.proxy == (intake.proxy.as_data() if intake.proxy else None)
+        and first.joint == (intake.joint.as_data() if intake.joint else None)
     )
 
 

@@ -97,18 +97,25 @@ class Sealer:
 def _has_text(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_has_text(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_text(v) for v in value)
     return isinstance(value, str) and value != ""
 
 
 def _holds_sealed(value: Any) -> bool:
+    # Nested: a proxy's authorisation, and the list of a joint case's consumers.
     if isinstance(value, dict):
-        return any(isinstance(v, Sealed) for v in value.values())
+        return any(_holds_sealed(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_sealed(v) for v in value)
     return isinstance(value, Sealed)
 
 
 def _seal(value: Any, aes: AESGCM, associated: bytes) -> Any:
     if isinstance(value, dict):
         return {k: _seal(v, aes, associated) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_seal(v, aes, associated) for v in value]
     if isinstance(value, str) and value:
         nonce = os.urandom(NONCE)
         return Sealed(nonce + aes.encrypt(nonce, value.encode(), associated))
@@ -118,6 +125,8 @@ def _seal(value: Any, aes: AESGCM, associated: bytes) -> Any:
 def _open(value: Any, aes: AESGCM | None, associated: bytes) -> Any:
     if isinstance(value, dict):
         return {k: _open(v, aes, associated) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_open(v, aes, associated) for v in value]
     if not isinstance(value, Sealed):
         return value
     if aes is None:

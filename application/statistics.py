@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics as stats
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -154,6 +154,17 @@ class MonthStats:
 
 
 @dataclass(frozen=True)
+class DecisionsWithSigns:
+    """Decisions on acceptance made in a range (accepted, rejected, withdrawn before
+    one), and those made while the case showed a sign of abuse (Order 121 Art. 17)."""
+
+    decisions: int
+    with_signs: int
+    by_sign: dict[str, int]
+    by_decision: dict[str, int]  # of those with signs: accepted, rejected:<reason>, withdrawn
+
+
+@dataclass(frozen=True)
 class Statistics:
     """The SPEC §5 figures for `since` to `until` (local dates, inclusive).
 
@@ -192,6 +203,10 @@ class Statistics:
     acceptance_by_office: dict[str, OnTime] = field(default_factory=dict)
     mediation_by_office: dict[str, OnTime] = field(default_factory=dict)
     mediation_by_mediator: dict[str, OnTime] = field(default_factory=dict)
+    # Consumers behind the complaints received (a joint complaint counts each, Order 121
+    # Art. 12), and the decisions made while the case showed signs of abuse (Art. 17).
+    consumers: int | None = None
+    abuse_signs: DecisionsWithSigns | None = None
 
 
 @dataclass(frozen=True)
@@ -241,19 +256,30 @@ class FactsReader(Protocol):
                      per_page: int) -> tuple[list[PublicFacts], int]: ...
 
 
+class SignalsReader(Protocol):
+    def consumers(self, *, since: date, until: date) -> int: ...
+
+    def decisions(self, *, since: date, until: date) -> DecisionsWithSigns: ...
+
+
 class Disclosure:
     """`GET /stats` for supervisors and `GET /public/businesses` for anyone."""
 
     def __init__(self, *, facts: FactsReader, ledger: CreditLedgerReader,
-                 rules: CreditRules) -> None:
+                 rules: CreditRules, signals: SignalsReader | None = None) -> None:
         self.facts = facts
         self.ledger = ledger
         self.rules = rules
+        self.signals = signals
 
     def statistics(self, *, since: date, until: date) -> Statistics:
         if since > until:
             raise InvalidValue("from", "must not be after `to`")
-        return self.facts.statistics(since=since, until=until)
+        figures = self.facts.statistics(since=since, until=until)
+        if self.signals is None:
+            return figures
+        return replace(figures, consumers=self.signals.consumers(since=since, until=until),
+                       abuse_signs=self.signals.decisions(since=since, until=until))
 
     def public_businesses(self, q: str | None = None, *, as_of: date, page: int = 1,
                           per_page: int = 20) -> PublicPage:

@@ -58,6 +58,17 @@ class ComplaintDetails:
     on_legal_hold: bool = False
     personal_data_erased: bool = False  # names, phones, free text show as 已删除
     reports: list[str] = field(default_factory=list)  # split off or found in mediation (§13)
+    # Order 121 Art. 10-12: the proxy (with the authorisation), the joint consumers,
+    # the consents given, and a running request for proof of identity.
+    proxy: dict[str, Any] | None = None
+    materials_complete: bool = True
+    joint: dict[str, Any] | None = None
+    consents: dict[str, list[int]] = field(default_factory=dict)
+    consents_missing: list[str] = field(default_factory=list)
+    identity_due: date | None = None
+    identity_due_at: datetime | None = None  # the end of `identity_due`, in the desk's zone
+    identity_verified: bool = False
+    organisation: str | None = None  # entrusted to (Order 121 Art. 19)
 
     @classmethod
     def of(cls, complaint: Complaint, clocks: CaseClocks | None = None,
@@ -113,7 +124,26 @@ class ComplaintDetails:
             satisfaction_level=complaint.satisfaction_level,
             on_legal_hold=complaint.on_legal_hold,
             personal_data_erased=complaint.personal_data_erased,
+            proxy=_copied(complaint.proxy),
+            materials_complete=complaint.materials_complete,
+            joint=_copied(complaint.joint),
+            consents={m: sorted(who) for m, who in complaint.consents.items() if who},
+            consents_missing=sorted(complaint.consents_missing),
+            identity_due=(date.fromisoformat(complaint.identity_due)
+                          if complaint.identity_due else None),
+            identity_due_at=complaint.identity_due_at,
+            identity_verified=complaint.identity_verified,
+            organisation=complaint.organisation,
         )
+
+
+def _copied(data: Any) -> Any:
+    """A deep copy, so a view never shares a dict with the aggregate it was read from."""
+    if isinstance(data, dict):
+        return {k: _copied(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copied(v) for v in data]
+    return data
 
 
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "at",

@@ -41,6 +41,7 @@ class ClockName(Coded):
     DECISION_NOTICE = "decision_notice"
     MEDIATION = "mediation"
     NOTICE = "notice"
+    IDENTITY = "identity"  # proof of identity asked for, by the day the operator set
 
 
 _LIMIT_OF = {
@@ -264,6 +265,7 @@ class Timekeeper:
 
     def _decided(self, case: CaseClocks, event: Any, at: datetime, by: str) -> None:
         acceptance = case.running(ClockName.ACCEPTANCE)
+        self._stop(case, ClockName.IDENTITY, at, by)
         self._stop(case, ClockName.ACCEPTANCE, at, by)
         if getattr(event, "notified_via", None) or acceptance is None:
             return
@@ -279,9 +281,22 @@ class Timekeeper:
             provisional=acceptance.provisional,
         ))
 
+    def _identity_requested(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        # The operator sets the day (Order 121 Art. 10 gives no length), so the run is
+        # as long as that day is away, in working days.
+        start, due = self.day_of(at), date.fromisoformat(event.due)
+        case.runs.append(ClockRun(
+            seq=event.originator_version, clock=ClockName.IDENTITY,
+            regulation=self._in_force(at).id, kind=DayKind.WORKING,
+            length=self.calendar.working_days_between(start, due), started_at=at,
+            start_day=start, office=case.office, mediator=case.mediator, due_day=due,
+            provisional=touches_unconfirmed(self.calendar, start, due),
+        ))
+
     def _withdrawn(self, case: CaseClocks, event: Any, at: datetime) -> None:
         after_acceptance = case.running(ClockName.MEDIATION) is not None
-        for clock in (ClockName.ACCEPTANCE, ClockName.DECISION_NOTICE, ClockName.MEDIATION):
+        for clock in (ClockName.ACCEPTANCE, ClockName.DECISION_NOTICE, ClockName.MEDIATION,
+                      ClockName.IDENTITY):
             self._stop(case, clock, at, "withdrawn")
         if after_acceptance:
             # A withdrawal after acceptance ends mediation (Order 121 Art. 23(一)): both
@@ -445,4 +460,6 @@ _HANDLERS: dict[str, Any] = {
     "Escalated": _stops(ClockName.MEDIATION, ClockName.NOTICE, ClockName.DECISION_NOTICE,
                         by="escalated"),
     "Withdrawn": Timekeeper._withdrawn,
+    "IdentityRequested": Timekeeper._identity_requested,
+    "IdentityVerified": _stops(ClockName.IDENTITY, by="verified"),
 }

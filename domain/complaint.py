@@ -9,23 +9,26 @@ money as Decimal, moments as datetimes) so stored history never depends on class
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
+from types import MappingProxyType
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, NAMESPACE_URL, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import lifecycle
+from domain import lifecycle, parties
 from domain.case_numbers import legacy_number
 from domain.errors import (
-    CommandNotAllowed, ErasureRefused, InvalidValue, MediationPeriodRunning, NotPermitted,
+    CommandNotAllowed, ErasureRefused, IdentityCheckRunning, InvalidValue,
+    MediationPeriodRunning, NotPermitted,
 )
 from domain.evidence import MAX_CASE_BYTES, EvidenceFile, FileTooLarge
 from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.offices import Offices
+from domain.organisations import organisation_code
 from domain.permissions import Actor, check_permitted, role_may_ever
-from domain.personal_data import ERASED
+from domain.personal_data import ERASED, erased_copy
 from domain.regulation import Regulation, by_id, in_force
 from domain.vocabulary import (
     TERMINAL_STATES,
@@ -97,13 +100,16 @@ class Complaint(Aggregate):
             regulation=regulation.id,
             external_ref=intake.external_ref,
             number=number,
+            proxy=intake.proxy.as_data() if intake.proxy else None,
+            joint=intake.joint.as_data() if intake.joint else None,
         )
 
     class Filed(Aggregate.Created):
         # v2 added `external_ref`, the case number on the national 12315 platform when a
         # complaint arrives from there. Histories stored as v1 are upcast on load.
         # v3 added `number`, the case number read out on the phone (domain/case_numbers.py).
-        class_version = 3
+        # v4 added `proxy` (Order 121 Art. 11) and `joint` (Art. 12), see domain/parties.py.
+        class_version = 4
 
         actor: dict[str, str]
         at: datetime
@@ -121,6 +127,8 @@ class Complaint(Aggregate):
         regulation: str
         external_ref: str | None
         number: str | None
+        proxy: dict[str, Any] | None
+        joint: dict[str, Any] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -131,6 +139,11 @@ class Complaint(Aggregate):
             # Filed before numbering: a number derived from what was stored, stable on every load.
             state["number"] = legacy_number(state["office"], state["received_at"],
                                             state["originator_id"])
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            state["proxy"] = None
+            state["joint"] = None
 
     @event(Filed)
     def __init__(
@@ -151,8 +164,12 @@ class Complaint(Aggregate):
         regulation: str,
         external_ref: str | None,
         number: str | None = None,
+        proxy: dict[str, Any] | None = None,
+        joint: dict[str, Any] | None = None,
     ) -> None:
         self.state = State.FILED
+        self.proxy = proxy
+        self.joint = joint
         self.external_ref = external_ref
         self.number = number
         self.channel = channel
@@ -306,8 +323,24 @@ class Complaint(Aggregate):
         self.decision_notified = notified_via is not None
 
     def reject(self, *, actor: Actor, at: datetime, reason: str, note: str = "",
-               notified_via: str | None = None) -> None:
-        state = self._decide("reject", actor)
+               notified_via: str | None = None, impersonation: bool = False) -> None:
+        """`impersonation`: the complainant used another's name (Order 121 Art. 16(六)),
+        a ground for `identity_unverified` without any request; the note says how it
+        was found."""
+        if impersonation is not False and (impersonation is not True
+                                           or not isinstance(note, str) or not note.strip()):
+            raise InvalidValue("note", "say how the impersonation was found")
+        try:
+            state = self._decide("reject", actor, at=at, impersonation=impersonation,
+                                 reason=reason if isinstance(reason, str) else "")
+        except CommandNotAllowed as refused:
+            if reason == RejectReason.IDENTITY_UNVERIFIED.value and "reject" in refused.allowed:
+                # A text without the ground says so first (422), then the request (409).
+                self._ground(RejectReason, reason, "reason", self.receipt_text,
+                             self.receipt_text.reject_reasons, "a ground for non-acceptance")
+                raise IdentityCheckRunning(self.state.value, date.fromisoformat(self.identity_due)
+                                           if self.identity_due else None) from None
+            raise
         text = self.receipt_text
         reason_code = self._ground(RejectReason, reason, "reason", text, text.reject_reasons,
                                    "a ground for non-acceptance")
@@ -354,9 +387,11 @@ class Complaint(Aggregate):
 
     # ----- mediation ----------------------------------------------------------
 
-    def assign(self, *, actor: Actor, at: datetime, mediator: str) -> None:
+    def assign(self, *, actor: Actor, at: datetime, mediator: str,
+               mediator_organisation: str | None = None) -> None:
         state = self._decide("assign", actor)
         mediator = bounded_text(mediator, "mediator", 64)
+        self._check_mediator_side(mediator_organisation)
         self._mediator_assigned(actor=actor.as_data(), at=at, state=state, mediator=mediator)
 
     @event("MediatorAssigned")
@@ -364,9 +399,11 @@ class Complaint(Aggregate):
         self.state = State(state)
         self.mediator = mediator
 
-    def reassign(self, *, actor: Actor, at: datetime, mediator: str) -> None:
+    def reassign(self, *, actor: Actor, at: datetime, mediator: str,
+                 mediator_organisation: str | None = None) -> None:
         state = self._decide("reassign", actor)
         mediator = bounded_text(mediator, "mediator", 64)
+        self._check_mediator_side(mediator_organisation)
         if mediator == self.mediator:
             raise InvalidValue("mediator", "the case is already assigned to this mediator")
         self._mediator_reassigned(actor=actor.as_data(), at=at, state=state, mediator=mediator,
@@ -452,7 +489,8 @@ class Complaint(Aggregate):
         self.recusal_pending = True
 
     def decide_recusal(self, *, actor: Actor, at: datetime, upheld: object,
-                       mediator: str | None = None, note: str = "") -> None:
+                       mediator: str | None = None, note: str = "",
+                       mediator_organisation: str | None = None) -> None:
         state = self._decide("recusal-decision", actor)
         if not isinstance(upheld, bool):
             raise InvalidValue("upheld", "must be true or false")
@@ -461,6 +499,7 @@ class Complaint(Aggregate):
             new_mediator = bounded_text(mediator, "mediator", 64)
             if new_mediator == self.mediator:
                 raise InvalidValue("mediator", "the challenged mediator cannot go on with the case")
+            self._check_mediator_side(mediator_organisation)
         elif mediator:
             raise InvalidValue("mediator", "only an upheld request names a new mediator")
         note = bounded_text(note, "note", 1000, required=False)
@@ -719,6 +758,8 @@ class Complaint(Aggregate):
         self.request = ERASED
         if self.outcome:
             self.outcome = {**self.outcome, "terms": ERASED}
+        self.proxy = erased_copy(self.proxy)
+        self.joint = erased_copy(self.joint)
 
     # ----- evidence files -----------------------------------------------------
 
@@ -769,6 +810,146 @@ class Complaint(Aggregate):
     @event("ReportLinked")
     def _report_linked(self, actor: dict[str, str], at: datetime, report_id: str) -> None:
         self.linked_reports = (*self.linked_reports, report_id)
+    # ----- parties and identity (Order 121 Art. 10-12, 16(六); domain/parties.py) -----
+
+    # Class defaults, unannotated so that they stay out of the aggregate's dataclass
+    # fields; each event replaces them, never mutates them.
+    proxy = None
+    joint = None
+    consents = MappingProxyType({})  # matter -> the represented consumers who agreed to it
+    identity_due = None
+    identity_due_at = None
+    identity_verified = False
+
+    @property
+    def materials_complete(self) -> bool:
+        return parties.authorised(self.proxy, self.received_at.date())
+
+    @property
+    def consents_missing(self) -> frozenset[str]:
+        return parties.consents_missing(self.joint, self.consents)
+
+    @property
+    def identity_open(self) -> bool:
+        return self.identity_due_at is not None and not self.identity_verified
+
+    def request_identity(self, *, actor: Actor, at: datetime, tz: tzinfo, due: object,
+                         note: str = "") -> None:
+        """Ask for proof of identity by a day (Art. 10); once that day has passed
+        without it, the complaint may be rejected `identity_unverified` (Art. 16(六))."""
+        state = self._decide("request-identity", actor)
+        day = identity_due_day(due, today=at.astimezone(tz).date())
+        note = bounded_text(note, "note", 1000, required=False)
+        due_at = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+        self._identity_requested(actor=actor.as_data(), at=at, state=state,
+                                 due=day.isoformat(), due_at=due_at, note=note)
+
+    @event("IdentityRequested")
+    def _identity_requested(self, actor: dict[str, str], at: datetime, state: str, due: str,
+                            due_at: datetime, note: str) -> None:
+        self.state = State(state)
+        self.identity_due = due
+        self.identity_due_at = due_at
+        self.identity_verified = False
+
+    def verify_identity(self, *, actor: Actor, at: datetime, note: str = "") -> None:
+        state = self._decide("identity-verified", actor)
+        note = bounded_text(note, "note", 1000, required=False)
+        self._identity_verified(actor=actor.as_data(), at=at, state=state, note=note)
+
+    @event("IdentityVerified")
+    def _identity_verified(self, actor: dict[str, str], at: datetime, state: str,
+                           note: str) -> None:
+        self.state = State(state)
+        self.identity_verified = True
+
+    def record_consent(self, *, actor: Actor, at: datetime, consumer: object, matter: str,
+                       note: str = "") -> None:
+        """A represented consumer of a joint case agrees to what the representatives
+        would do (Art. 12); recorded before the command it allows."""
+        state = self._decide("consent", actor)
+        matter_code = code(parties.ConsentMatter, matter, "matter")
+        if isinstance(consumer, bool) or not isinstance(consumer, int) \
+                or consumer not in parties.represented(self.joint):
+            listed = ", ".join(map(str, parties.represented(self.joint)))
+            raise InvalidValue("consumer", f"the number of a represented consumer: {listed}")
+        if consumer in self.consents.get(matter_code.value, frozenset()):
+            raise InvalidValue("consumer", f"consumer {consumer} has already consented to "
+                                           f"{matter_code.value}")
+        note = bounded_text(note, "note", 1000, required=False)
+        self._consent_recorded(actor=actor.as_data(), at=at, state=state, consumer=consumer,
+                               matter=matter_code.value, note=note)
+
+    @event("ConsentRecorded")
+    def _consent_recorded(self, actor: dict[str, str], at: datetime, state: str, consumer: int,
+                          matter: str, note: str) -> None:
+        self.state = State(state)
+        given = self.consents.get(matter, frozenset())
+        self.consents = {**self.consents, matter: given | {consumer}}
+
+    def change_request(self, *, actor: Actor, at: datetime, request: str) -> None:
+        state = self._decide("change-request", actor)
+        request = bounded_text(request, "request", 1000)
+        self._request_changed(actor=actor.as_data(), at=at, state=state, request=request)
+
+    @event("RequestChanged")
+    def _request_changed(self, actor: dict[str, str], at: datetime, state: str,
+                         request: str) -> None:
+        self.state = State(state)
+        self.request = request
+        # A consent covers the change it was given for, not the next one.
+        self.consents = {**self.consents, parties.ConsentMatter.CHANGE.value: frozenset()}
+
+    # ----- entrusted mediation (Order 121 Art. 19; domain/organisations.py) -----------
+
+    organisation = None  # the organisation the case is entrusted to
+
+    def entrust(self, *, actor: Actor, at: datetime, organisation: str,
+                consumer_consent: object, business_consent: object) -> None:
+        """With both parties' consent, an office entrusts an accepted case to a consumer
+        association or other mediation body, which mediates in the office's name."""
+        state = self._decide("entrust", actor)
+        organisation = organisation_code(organisation)
+        for field, given in (("consumer_consent", consumer_consent),
+                             ("business_consent", business_consent)):
+            if given is not True:
+                raise InvalidValue(field, "both parties must consent to entrusted mediation")
+        self._entrusted(actor=actor.as_data(), at=at, state=state, organisation=organisation,
+                        consumer_consent=True, business_consent=True)
+
+    @event("Entrusted")
+    def _entrusted(self, actor: dict[str, str], at: datetime, state: str, organisation: str,
+                   consumer_consent: bool, business_consent: bool) -> None:
+        self.state = State(state)
+        self.organisation = organisation
+
+    def _check_mediator_side(self, mediator_organisation: str | None) -> None:
+        # An entrusted case goes to one of the organisation's mediators, and no other
+        # case ever does (Art. 19: the organisation mediates only what was entrusted).
+        if (mediator_organisation or None) != self.organisation:
+            raise InvalidValue("mediator", "an entrusted case needs a mediator of "
+                               f"{self.organisation}" if self.organisation else
+                               "a mediator of an organisation works only entrusted cases")
+
+
+def identity_due_day(raw: object, *, today: date) -> date:
+    if isinstance(raw, str):
+        try:
+            raw = date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidValue("due", "must be an ISO 8601 date (YYYY-MM-DD)") from None
+    if not isinstance(raw, date) or isinstance(raw, datetime):
+        raise InvalidValue("due", "the last day to provide proof of identity is required")
+    if raw < today:
+        raise InvalidValue("due", "must not be in the past")
+    if raw > today + timedelta(days=MAX_IDENTITY_DAYS):
+        raise InvalidValue("due", f"at most {MAX_IDENTITY_DAYS} days ahead")
+    return raw
+
+
+# The acceptance decision is due within 7 working days; a longer wait for proof of
+# identity would only ever run past it.
+MAX_IDENTITY_DAYS = 30
 
 
 def _channel(raw: object, field: str, *, required: bool = False) -> str | None:
@@ -799,4 +980,9 @@ COMMAND_METHODS: dict[str, str] = {
     "escalate": "escalate",
     "withdraw": "withdraw",
     "satisfaction": "record_satisfaction",
+    "request-identity": "request_identity",
+    "identity-verified": "verify_identity",
+    "consent": "record_consent",
+    "change-request": "change_request",
+    "entrust": "entrust",
 }

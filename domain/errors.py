@@ -64,6 +64,20 @@ class MediationPeriodRunning(CommandNotAllowed):
         self.due = due
 
 
+class IdentityCheckRunning(CommandNotAllowed):
+    """`identity_unverified` before a request for proof of identity has run out."""
+
+    def __init__(self, state: str, due: object) -> None:
+        why = (f"the request for proof of identity runs until {due}" if due
+               else "no proof of identity was requested (request-identity)")
+        DomainError.__init__(
+            self, f"'reject' with identity_unverified is refused: {why}")
+        self.state = state
+        self.command = "reject"
+        self.allowed = ["reject"]
+        self.due = due
+
+
 class ErasureRefused(DomainError):
     """Personal data may not be erased now: the complaint is open, on legal hold, or erased."""
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from domain.errors import InvalidValue, InvalidValues
 from domain.identifiers import CreditCode, PhoneNumber, business_key, halfwidth
 from domain.regulation import REGULATIONS
+from domain.parties import Joint, Proxy, parse_joint, parse_proxy
 from domain.vocabulary import Category, Channel, Industry
 
 E = TypeVar("E", bound=Enum)
@@ -70,6 +71,9 @@ class Intake:
     request: str
     office: str
     external_ref: str | None = None
+    # Order 121 Art. 11 and 12 (domain/parties.py).
+    proxy: Proxy | None = None
+    joint: Joint | None = None
 
     @classmethod
     def parse(cls, data: Mapping[str, Any], *, now: datetime, default_office: str | None) -> Intake:
@@ -112,6 +116,8 @@ class Intake:
             "request": checked(_text, data, "request", "request", 1000),
             "office": checked(office_code, data.get("office") or default_office, "office"),
             "external_ref": checked(_external_ref, data.get("external_ref")),
+            "proxy": checked(parse_proxy, data.get("proxy")),
+            "joint": checked(parse_joint, data.get("joint")),
         }
         if problems:
             raise InvalidValues(problems)
@@ -263,20 +269,24 @@ def _external_ref(raw: object) -> str | None:
 
 
 def _id_number(raw: object) -> str | None:
+    return _id_number_of(raw, "consumer.id_number")
+
+
+def _id_number_of(raw: object, field: str) -> str | None:
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str):
-        raise InvalidValue("consumer.id_number", "must be text")
+        raise InvalidValue(field, "must be text")
     value = halfwidth(raw).strip().upper()
     if _RESIDENT_ID.fullmatch(value):
         total = sum(int(c) * w for c, w in zip(value[:17], _ID_WEIGHTS, strict=True))
         if _ID_CHECK[total % 11] != value[17]:
-            raise InvalidValue("consumer.id_number", "resident ID check digit does not match")
+            raise InvalidValue(field, "resident ID check digit does not match")
         return value
     if _LEGACY_RESIDENT_ID.fullmatch(value):
         return value
     if _LOOKS_RESIDENT.fullmatch(value):
-        raise InvalidValue("consumer.id_number", "a resident ID has 18 characters (or 15 digits)")
+        raise InvalidValue(field, "a resident ID has 18 characters (or 15 digits)")
     if not _OTHER_ID.fullmatch(value):
-        raise InvalidValue("consumer.id_number", "not a recognisable identity document number")
+        raise InvalidValue(field, "not a recognisable identity document number")
     return value

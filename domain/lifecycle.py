@@ -14,7 +14,8 @@ from typing import Any, NamedTuple, Protocol
 from transitions import Machine, MachineError
 
 from domain.errors import CommandNotAllowed
-from domain.vocabulary import AGREEMENT_BREACHED, State, TerminateReason
+from domain.parties import consented, materials_complete
+from domain.vocabulary import AGREEMENT_BREACHED, RejectReason, State, TerminateReason
 
 NO_AGREEMENT_IN_TIME = TerminateReason.NO_AGREEMENT_IN_TIME.value
 
@@ -27,6 +28,11 @@ class HasLifecycle(Protocol):
     decision_notified: bool | None  # None before a decision
     rated: bool
     at_intake: bool  # the complaint sits at the intake centre (offices are data)
+    materials_complete: bool  # a proxy's authorisation meets Art. 11 (or there is no proxy)
+    consents_missing: frozenset[str]  # joint cases: matters some represented consumer has not agreed
+    identity_open: bool  # proof of identity was asked for and has not come
+    joint: object
+    organisation: str | None  # the organisation an entrusted case went to
 
 
 def is_suspended(complaint: HasLifecycle, **_: Any) -> bool:
@@ -78,6 +84,33 @@ def period_allows(complaint: HasLifecycle, reason: str = "", period_over: bool =
     return reason != NO_AGREEMENT_IN_TIME or period_over
 
 
+def no_identity_request_open(complaint: HasLifecycle, **_: Any) -> bool:
+    return not complaint.identity_open
+
+
+def identity_request_open(complaint: HasLifecycle, **_: Any) -> bool:
+    return complaint.identity_open
+
+
+def identity_ground_open(complaint: Any, reason: str = "", at: Any = None,
+                         impersonation: bool = False, **_: Any) -> bool:
+    # Art. 16(六): impersonation is a ground as found; refusing identity checks only
+    # once a request for proof has run out.
+    if reason != RejectReason.IDENTITY_UNVERIFIED.value or impersonation:
+        return True
+    due_at = getattr(complaint, "identity_due_at", None)
+    return complaint.identity_open and due_at is not None and at is not None and at >= due_at
+
+
+def not_entrusted(complaint: HasLifecycle, **_: Any) -> bool:
+    # The entrusted organisation may not pass the case on (Order 121 Art. 19).
+    return not complaint.organisation
+
+
+def is_joint(complaint: HasLifecycle, **_: Any) -> bool:
+    return bool(complaint.joint)
+
+
 F, A, R, M = State.FILED, State.ACCEPTED, State.REJECTED, State.MEDIATED
 RS, T, E, W = State.RESOLVED, State.TERMINATED, State.ESCALATED, State.WITHDRAWN
 CLOSED = [R, RS, T, E, W]
@@ -87,8 +120,8 @@ FREE = no_recusal_pending
 TABLE: list[dict[str, Any]] = [
     {"trigger": "transfer", "source": F, "dest": None, "conditions": at_intake_office},
     {"trigger": "return-to-intake", "source": F, "dest": None, "conditions": at_handling_office},
-    {"trigger": "accept", "source": F, "dest": A},
-    {"trigger": "reject", "source": F, "dest": R},
+    {"trigger": "accept", "source": F, "dest": A, "conditions": materials_complete},
+    {"trigger": "reject", "source": F, "dest": R, "conditions": identity_ground_open},
     {"trigger": "notify", "source": [A, M, R], "dest": None, "conditions": [decision_untold, FREE]},
     {"trigger": "assign", "source": A, "dest": M},
     {"trigger": "reassign", "source": M, "dest": None, "conditions": FREE},
@@ -97,13 +130,24 @@ TABLE: list[dict[str, Any]] = [
     {"trigger": "resume", "source": M, "dest": None, "conditions": [is_suspended, FREE]},
     {"trigger": "recusal-request", "source": M, "dest": None, "conditions": FREE},
     {"trigger": "recusal-decision", "source": M, "dest": None, "conditions": recusal_pending},
-    {"trigger": "resolve", "source": [A, M], "dest": RS, "conditions": FREE},
+    {"trigger": "resolve", "source": [A, M], "dest": RS,
+     "conditions": [FREE, consented("resolve")]},
     {"trigger": "terminate", "source": M, "dest": T, "conditions": [FREE, period_allows]},
     {"trigger": "notice", "source": [T, W], "dest": None, "conditions": notice_pending},
     {"trigger": "escalate", "source": [M, T], "dest": E, "conditions": FREE},
     {"trigger": "escalate", "source": RS, "dest": E, "conditions": breach_claimed},
-    {"trigger": "withdraw", "source": [F, A, M], "dest": W},
+    {"trigger": "withdraw", "source": [F, A, M], "dest": W, "conditions": consented("withdraw")},
     {"trigger": "satisfaction", "source": CLOSED, "dest": None, "conditions": not_yet_rated},
+    # Identity checks (Art. 10) and joint cases (Art. 12): domain/parties.py.
+    {"trigger": "request-identity", "source": F, "dest": None,
+     "conditions": no_identity_request_open},
+    {"trigger": "identity-verified", "source": F, "dest": None,
+     "conditions": identity_request_open},
+    {"trigger": "consent", "source": [F, A, M], "dest": None, "conditions": is_joint},
+    {"trigger": "change-request", "source": [F, A, M], "dest": None,
+     "conditions": [FREE, consented("change-request")]},
+    # Entrusted mediation (Art. 19): before a mediator is assigned, and only once.
+    {"trigger": "entrust", "source": A, "dest": None, "conditions": not_entrusted},
 ]
 
 COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(row["trigger"] for row in TABLE))
@@ -159,7 +203,9 @@ def allowed_commands(complaint: HasLifecycle) -> list[str]:
     return list(_allowed(_Snapshot(complaint.state, complaint.suspended,
                                    complaint.recusal_pending, complaint.notice_due,
                                    complaint.decision_notified, complaint.rated,
-                                   complaint.at_intake)))
+                                   complaint.at_intake, complaint.materials_complete,
+                                   complaint.consents_missing, complaint.identity_open,
+                                   bool(complaint.joint), complaint.organisation)))
 
 
 class _Snapshot(NamedTuple):
@@ -172,6 +218,11 @@ class _Snapshot(NamedTuple):
     decision_notified: bool | None
     rated: bool
     at_intake: bool
+    materials_complete: bool = True
+    consents_missing: frozenset[str] = frozenset()
+    identity_open: bool = False
+    joint: bool = False
+    organisation: str | None = None
 
 
 _SATISFYING: dict[str, dict[str, Any]] = {

@@ -61,6 +61,15 @@ WHO: dict[str, tuple[object, ...]] = {
     "documents": (OP, ASSIGNED_MEDIATOR, SUP),
     # A violation clue found in mediation becomes a report (Order 121 Art. 27).
     "clue": (ASSIGNED_MEDIATOR,),
+    # Identity checks before the decision (Order 121 Art. 10, 16(六)).
+    "request-identity": (OP,),
+    "identity-verified": (OP,),
+    # Joint cases (Art. 12): staff write down each represented consumer's consent, and a
+    # change of request, wherever the case stands.
+    "consent": (OP, ASSIGNED_MEDIATOR, SUP),
+    "change-request": (OP, ASSIGNED_MEDIATOR),
+    # Entrusted mediation (Art. 19): the office entrusts; the organisation never does.
+    "entrust": (OP, SUP),
 }
 
 

@@ -17,7 +17,8 @@ FREE_TEXT_FIELDS = frozenset({"description", "request", "text", "note", "terms",
 # although staff type it: credit rules may test it (agreement_breached), and an
 # erasure must leave every credit entry as it was.
 EVENT_FIELDS: dict[str, frozenset[str]] = {
-    "Filed": frozenset({"consumer"}),
+    # The proxy and the joint consumers are personal data as much as the consumer is.
+    "Filed": frozenset({"consumer", "proxy", "joint"}),
     # Why an office had no power, why a party asked the mediator to step aside: typed
     # by staff from what the parties said.
     "ReturnedToIntake": frozenset({"reason"}),
@@ -39,3 +40,12 @@ def personal_fields(event_name: str, state: dict[str, Any]) -> list[str]:
 
 def is_erased(value: object) -> bool:
     return value == ERASED
+
+
+def erased_copy(value: Any) -> Any:
+    """The value with every non-empty text replaced by 已删除, structure kept."""
+    if isinstance(value, dict):
+        return {k: erased_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [erased_copy(v) for v in value]
+    return ERASED if isinstance(value, str) and value else value

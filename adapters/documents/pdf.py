@@ -110,6 +110,7 @@ class PdfDocuments:
             "office": self.offices.name_of(complaint.office),
             "case_number": complaint.number, "received_at": complaint.received_at,
             "consumer": complaint.consumer, "business": complaint.business,
+            "proxy": getattr(complaint, "proxy", None), "joint": getattr(complaint, "joint", None),
             "description": complaint.description, "request": complaint.request,
             "amount": complaint.amount, "outcome": complaint.outcome or {},
             "sessions": getattr(complaint, "sessions", 0),

@@ -17,7 +17,7 @@ the override file changed recomputes every deadline from the events.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -202,6 +202,8 @@ class TimelinessPage:
     per_page: int
     offices: list[GroupSummary]
     mediators: list[GroupSummary]
+    # The entrusted organisations (Order 121 Art. 19), from their mediators' figures.
+    organisations: list[GroupSummary] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from application.views import ComplaintDetails
 from domain.errors import CommandNotAllowed, InvalidValue, NotPermitted
 from domain.evidence import MAX_CASE_BYTES, MAX_FILE_BYTES
 from domain.permissions import may
+from domain.parties import ConsentMatter, represented
 from domain.regulation import by_id
 from domain.vocabulary import (
     AGREEMENT_BREACHED, AgreementRecord, Forum, MediationMode, NoteKind, NotifyChannel, Outcome,
@@ -48,7 +49,7 @@ def complaint_uuid(raw: str) -> uuid.UUID:
 
 
 def api_user(user: PageUser) -> User:
-    return User(user.username, user.role, user.office)
+    return User(user.username, user.role, user.office, organisation=user.organisation)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
     shown_kind = kind if kind in kinds else None
     receipt_text = by_id(details.regulation)
     mediation_text = by_id(details.mediation_regulation or details.regulation)
-    mediators = [a for a in wiring.accounts.all() if a.role is Role.MEDIATOR]
+    # Only the entrusted organisation's mediators for an entrusted case, else the office's.
+    mediators = [a for a in wiring.accounts.all() if a.role is Role.MEDIATOR
+                 and a.organisation == details.organisation]
     return render(
         request, "case.html", status=status, c=details, clocks=clocks,
         history=history, notes=[n for n in notes if not shown_kind or note_kind_of(n) == shown_kind],
@@ -132,7 +135,16 @@ def _case(request: Request, user: PageUser, complaint_id: uuid.UUID, *, status: 
             "note_kind": kinds,
             "mediators": mediators,
             "offices": [o for o in known_offices(wiring) if o != details.office],
+            "consent_matter": [m.value for m in ConsentMatter],
+            "represented": represented(details.joint),
+            "organisations": wiring.organisations.all(),
         },
+        organisation_name=lambda code: next(
+            (o.name for o in wiring.organisations.all() if o.code == code), code),
+        abuse_signs=(wiring.abuse_signals.signs_of([str(complaint_id)]).get(str(complaint_id), [])
+                     if wiring.abuse_signals else []),
+        identity_lapsed=(details.identity_due_at is not None and not details.identity_verified
+                         and desk.clock() >= details.identity_due_at),
         breach=AGREEMENT_BREACHED, note_text_of=note_text_of, note_kind_of=note_kind_of,
         limits=EVIDENCE_LIMITS,
         credit_entries=(wiring.credit_ledger.complaint_entries(str(complaint_id))
@@ -181,15 +193,19 @@ ACTIONS: dict[str, Run] = {
     "recusal-decision": lambda w, i, u, f, v: w.desk.decide_recusal(
         i, actor=u.actor, upheld=_upheld(f.get("upheld", "")),
         mediator=(access.known_mediator(w.accounts, f["mediator"]) if f.get("mediator")
-                  else None), note=_note(f), expected_version=v),
+                  else None), note=_note(f), expected_version=v,
+        mediator_organisation=(access.organisation_of(w.accounts, f["mediator"])
+                               if f.get("mediator") else None)),
     "transfer": lambda w, i, u, f, v: w.desk.transfer(
         i, actor=u.actor, to_office=f.get("to_office", "").strip(), note=_note(f),
         expected_version=v),
     "assign": lambda w, i, u, f, v: w.desk.assign(
         i, actor=u.actor, mediator=access.known_mediator(w.accounts, f.get("mediator", "")),
+        mediator_organisation=access.organisation_of(w.accounts, f.get("mediator", "")),
         expected_version=v),
     "reassign": lambda w, i, u, f, v: w.desk.reassign(
         i, actor=u.actor, mediator=access.known_mediator(w.accounts, f.get("mediator", "")),
+        mediator_organisation=access.organisation_of(w.accounts, f.get("mediator", "")),
         expected_version=v),
     "notes": lambda w, i, u, f, v: w.desk.add_note(
         i, actor=u.actor, kind=f.get("kind", ""), text=f.get("text", ""), expected_version=v),
@@ -213,7 +229,26 @@ ACTIONS: dict[str, Run] = {
     "satisfaction": lambda w, i, u, f, v: w.desk.record_satisfaction(
         i, actor=u.actor, level=_optional(f, "level"), comment=f.get("comment", ""),
         expected_version=v),
+    # Order 121 Art. 10-12 (domain/parties.py).
+    "request-identity": lambda w, i, u, f, v: w.desk.request_identity(
+        i, actor=u.actor, due=f.get("due", "").strip(), note=_note(f), expected_version=v),
+    "identity-verified": lambda w, i, u, f, v: w.desk.verify_identity(
+        i, actor=u.actor, note=_note(f), expected_version=v),
+    "consent": lambda w, i, u, f, v: w.desk.record_consent(
+        i, actor=u.actor, consumer=_number(f.get("consumer", "")), matter=f.get("matter", ""),
+        note=_note(f), expected_version=v),
+    "change-request": lambda w, i, u, f, v: w.desk.change_request(
+        i, actor=u.actor, request=f.get("request", ""), expected_version=v),
+    "entrust": lambda w, i, u, f, v: w.desk.entrust(
+        i, actor=u.actor, organisation=access.known_organisation(w.organisations,
+                                                                 f.get("organisation", "")),
+        consumer_consent=f.get("consumer_consent") == "on",
+        business_consent=f.get("business_consent") == "on", expected_version=v),
 }
+
+
+def _number(raw: str) -> object:
+    return int(raw) if raw.strip().isdigit() else raw
 
 
 @router.get("/cases/{complaint_id}/{command}")

@@ -64,7 +64,7 @@ def _criteria(request: Request, wiring: Wiring, page_no: int = 1) -> tuple[ListF
 
 
 def _user(user: PageUser) -> User:
-    return User(user.username, user.role, user.office)
+    return User(user.username, user.role, user.office, organisation=user.organisation)
 
 
 @router.get("/cases")

@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from adapters.views.organisation_groups import by_organisation
 from adapters.views.timeliness import TimelinessFilter
 from api.bootstrap import Wiring
 from api.pages import charts
@@ -131,7 +132,11 @@ def dashboard(request: Request, page: int = 1) -> Response:
     ])
     totals = {name: sum(getattr(g, name) for g in clocks.offices)
               for name in ("open", "overdue", "due_soon", "closed", "met")}
+    members = {a.username: a.organisation for a in wiring.accounts.all() if a.organisation}
+    names = {o.code: o.name for o in wiring.organisations.all()}
     return render(request, "dashboard.html", clocks=clocks, totals=totals,
+                  organisations=by_organisation(clocks.mediators, members),
+                  organisation_name=lambda code: names.get(code, code),
                   page_number=wanted, pages=pages,
                   watch=wiring.credit.watch_list(as_of=now), stats=stats,
                   volume_chart=volume, on_time_chart=on_time,

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from api.bootstrap import Wiring
 from api.pages.forms import FormFields, FormFiles, field_errors, intake_body, parse_all
+from api.pages.intake_parties import parties_body
 from api.pages.rendering import page, render, see_other, translator
 from api.pages.reports import report_part
 from api.pages.sessions import check_csrf, require
@@ -100,7 +101,7 @@ def file_complaint(request: Request, form: FormFields, files: FormFiles) -> Resp
     check_csrf(request, form)
     wiring: Wiring = request.app.state.wiring
     desk = wiring.desk
-    body = intake_body(form, wiring.settings.tz)
+    body = {**intake_body(form, wiring.settings.tz), **parties_body(form)}
     intake, refusals = parse_all(
         body, lambda b: Intake.parse(b, now=desk.clock(), default_office=user.office))
     values = {k: v for k, v in form.items() if k != "csrf"}

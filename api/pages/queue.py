@@ -44,4 +44,6 @@ def queue(request: Request, office: str | None = None, show: str | None = None,
     return render(request, "queue.html", rows=rows, office=chosen, show=show, shows=SHOWS,
                   counts=counts, total=answer.total, page_number=answer.page,
                   pages=max(1, -(-answer.total // answer.per_page)),
-                  offices=known_offices(wiring), as_of=answer.as_of)
+                  offices=known_offices(wiring), as_of=answer.as_of,
+                  signs=(wiring.abuse_signals.signs_of(r.id for r in rows)
+                         if wiring.abuse_signals else {}))

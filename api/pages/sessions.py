@@ -56,6 +56,7 @@ class PageUser:
     role: Role
     office: str | None
     csrf: str
+    organisation: str | None = None
 
     @property
     def actor(self) -> Actor:
@@ -116,7 +117,8 @@ def current_user(request: Request) -> PageUser | None:
         account = request.app.state.wiring.accounts.get(username)
         if still_valid(account, version):
             assert account is not None
-            user = PageUser(account.username, account.role, account.office, csrf)
+            user = PageUser(account.username, account.role, account.office, csrf,
+                            account.organisation)
             request.state.username = account.username  # for the request log
     request.state.page_user = user
     return user

@@ -19,7 +19,7 @@ from api.auth import CurrentUser, User
 from api.deps import WiringDep
 from api.errors import documented
 from api.routes import API_PREFIX
-from domain.errors import NotPermitted
+from domain.errors import InvalidValue, NotPermitted
 from domain.vocabulary import Role
 
 router = APIRouter(prefix=API_PREFIX, tags=["accounts"],
@@ -50,11 +50,13 @@ class AccountOut(BaseModel):
     office: str | None
     disabled: bool
     display_name: str | None = None
+    organisation: str | None = None
 
     @classmethod
     def of(cls, account: Account) -> AccountOut:
         return cls(username=account.username, role=account.role.value, office=account.office,
-                   disabled=account.disabled, display_name=account.display_name)
+                   disabled=account.disabled, display_name=account.display_name,
+                   organisation=account.organisation)
 
 
 class AccountIn(BaseModel):
@@ -66,6 +68,9 @@ class AccountIn(BaseModel):
     password: str = Field(max_length=1024)
     display_name: str | None = Field(default=None, max_length=64,
                                      description="the person's name as the pages show it")
+    organisation: str | None = Field(
+        default=None, max_length=32,
+        description="a mediator of this organisation: an entrusted mediator (Art. 19)")
 
 
 class PasswordIn(BaseModel):
@@ -110,9 +115,12 @@ def list_accounts(admin: Admin, wiring: WiringDep) -> list[AccountOut]:
 @router.post("/accounts", response_model=AccountOut, status_code=201)
 def create_account(body: AccountIn, admin: Admin, wiring: WiringDep,
                    response: Response) -> AccountOut:
+    if body.organisation is not None and body.organisation not in wiring.organisations:
+        raise InvalidValue("organisation", "no organisation has this code")
     account = wiring.accounts.add(body.username, role=body.role, password=body.password,
                                   office=body.office, actor=admin.username,
-                                  display_name=body.display_name)
+                                  display_name=body.display_name,
+                                  organisation=body.organisation)
     response.headers["Location"] = f"{API_PREFIX}/accounts/{account.username}"
     return AccountOut.of(account)
 

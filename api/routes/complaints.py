@@ -99,7 +99,8 @@ def accept(complaint_id: UUID, user: Annotated[User, access.allowed_to("accept")
 def reject(complaint_id: UUID, body: RejectIn, user: Annotated[User, access.allowed_to("reject")],
            desk: Desk, version: IfMatch, response: Response) -> ComplaintOut:
     desk.reject(complaint_id, actor=user.actor, reason=body.reason, note=body.note,
-                notified_via=body.notified_via, expected_version=version)
+                notified_via=body.notified_via, expected_version=version,
+                impersonation=body.impersonation)
     return current(desk, complaint_id, user, response, version)
 
 
@@ -133,7 +134,9 @@ def return_to_intake(complaint_id: UUID, body: ReturnToIntakeIn,
 def assign(complaint_id: UUID, body: AssignIn, user: Annotated[User, access.allowed_to("assign")],
            wiring: WiringDep, version: IfMatch, response: Response) -> ComplaintOut:
     wiring.desk.assign(complaint_id, actor=user.actor, expected_version=version,
-                       mediator=access.known_mediator(wiring.accounts, body.mediator))
+                       mediator=access.known_mediator(wiring.accounts, body.mediator),
+                       mediator_organisation=access.organisation_of(wiring.accounts,
+                                                                    body.mediator))
     return current(wiring.desk, complaint_id, user, response, version)
 
 
@@ -142,7 +145,9 @@ def reassign(complaint_id: UUID, body: AssignIn,
              user: Annotated[User, access.allowed_to("reassign")], wiring: WiringDep,
              version: IfMatch, response: Response) -> ComplaintOut:
     wiring.desk.reassign(complaint_id, actor=user.actor, expected_version=version,
-                         mediator=access.known_mediator(wiring.accounts, body.mediator))
+                         mediator=access.known_mediator(wiring.accounts, body.mediator),
+                         mediator_organisation=access.organisation_of(wiring.accounts,
+                                                                      body.mediator))
     return current(wiring.desk, complaint_id, user, response, version)
 
 
@@ -186,7 +191,9 @@ def recusal_decision(complaint_id: UUID, body: RecusalDecisionIn,
     mediator = (access.known_mediator(wiring.accounts, body.mediator) if body.mediator
                 else None)
     wiring.desk.decide_recusal(complaint_id, actor=user.actor, upheld=body.upheld,
-                               mediator=mediator, note=body.note, expected_version=version)
+                               mediator=mediator, note=body.note, expected_version=version,
+                               mediator_organisation=(access.organisation_of(
+                                   wiring.accounts, mediator) if mediator else None))
     return current(wiring.desk, complaint_id, user, response, version)
 
 

@@ -8,12 +8,14 @@ cases assigned to them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
+from adapters.views.organisation_groups import by_organisation
 from adapters.views.timeliness import TimelinessFilter, TimelinessPage
 from api import errors
 from api.auth import CurrentUser
@@ -30,7 +32,8 @@ router = APIRouter(prefix=API_PREFIX, tags=["timeliness"],
 class TimelinessQuery(BaseModel):
     office: str | None = Field(default=None, max_length=32)
     mediator: str | None = Field(default=None, max_length=64)
-    clock: Literal["acceptance", "mediation", "notice"] | None = None
+    clock: Literal["acceptance", "decision_notice", "mediation", "notice",
+                   "identity"] | None = None
     overdue: bool | None = None
     due_soon: bool | None = Field(default=None, description="<= 2 working days left")
     as_of: Moment | None = Field(default=None, description="default: now")
@@ -57,8 +60,10 @@ def timeliness(criteria: Annotated[TimelinessQuery, Query()], user: CurrentUser,
     elif user.role not in (Role.SUPERVISOR, Role.OPERATOR):
         raise NotPermitted("timeliness", f"the {user.role.value} role does not read cases")
     as_of: datetime | None = criteria.as_of
-    return wiring.timeliness.timeliness(TimelinessFilter(
+    answer = wiring.timeliness.timeliness(TimelinessFilter(
         office=criteria.office, mediator=mediator, clock=criteria.clock,
         overdue=criteria.overdue, due_soon=criteria.due_soon, as_of=as_of,
         page=criteria.page, per_page=criteria.per_page,
     ))
+    members = {a.username: a.organisation for a in wiring.accounts.all() if a.organisation}
+    return replace(answer, organisations=by_organisation(answer.mediators, members))

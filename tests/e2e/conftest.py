@@ -34,6 +34,11 @@ STAFF: tuple[tuple[str, Role, str | None], ...] = (
 )
 
 
+# Two mediation organisations (Order 121 Art. 19), each with one entrusted mediator.
+ORGANISATIONS = (("SH-XB", "上海市消费者权益保护委员会"), ("PD-TJ", "浦东新区人民调解委员会"))
+ENTRUSTED = (("emed01", "SH-XB"), ("emed02", "PD-TJ"))
+
+
 def password_of(username: str) -> str:
     return f"{username}-correct-horse"
 
@@ -80,6 +85,16 @@ STEPS["withdrawn after acceptance"] = [*STEPS["accepted"], ("withdraw", "op01", 
 STEPS["at intake"] = []
 INTAKE_CENTRE = "SH-12315"
 STEPS["held"] = [*STEPS["resolved"], ("legal-hold", "sup01", {"reference": "监管调查"})]
+STEPS["identity requested"] = [("request-identity", "op01", {"due": "2026-05-15"})]
+# A joint complaint of three consumers, consumer 0 their representative (Order 121 Art. 12).
+JOINT = {"consumers": [{"name": "王五", "phone": "13700001111"},
+                       {"name": "赵六", "phone": "13600002222"}],
+         "representatives": [0], "consent": True}
+STEPS["joint mediated"] = STEPS["mediated"]
+ENTRUST = {"organisation": "SH-XB", "consumer_consent": True, "business_consent": True}
+STEPS["entrusted"] = [*STEPS["accepted"], ("entrust", "op01", ENTRUST),
+                      ("assign", "op01", {"mediator": "emed01"})]
+FILED_AS = {"at intake": {"office": "SH-12315"}, "joint mediated": {"joint": JOINT}}
 
 
 @dataclass
@@ -112,8 +127,7 @@ class Api:
                               headers=self.auth(as_, **headers))
 
     def complaint_in(self, state: str) -> str:
-        complaint_id = self.file(**({"office": INTAKE_CENTRE} if state == "at intake"
-                                    else {}))["id"]
+        complaint_id = self.file(**FILED_AS.get(state, {}))["id"]
         for command, who, body in STEPS[state]:
             response = self.command(complaint_id, command, who, body)
             assert response.status_code == 200, response.text
@@ -150,12 +164,17 @@ def wiring(database_url: str, clock: Any) -> Iterator[Wiring]:
     cheap_hashing(wiring)
     for username, role, office in STAFF:
         wiring.accounts.add(username, role=role, password=password_of(username), office=office)
+    for code, name in ORGANISATIONS:
+        wiring.organisations.add(code, name=name)
+    for username, organisation in ENTRUSTED:
+        wiring.accounts.add(username, role=Role.MEDIATOR, password=password_of(username),
+                            organisation=organisation)
     yield wiring
     wiring.close()
 
 
 def _signed_in(api: Api) -> Api:
-    for username, _, _ in STAFF:
+    for username in [u for u, _, _ in STAFF] + [u for u, _ in ENTRUSTED]:
         response = api.sign_in(username)
         assert response.status_code == 200, response.text
         api.tokens[username] = response.json()["access_token"]

@@ -80,7 +80,8 @@ def test_a_move_the_state_does_not_allow_is_a_409_naming_the_state_and_what_is_a
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["state"] == "accepted"
-    assert problem["allowed"] == ["assign", "notes", "notify", "resolve", "withdraw"]
+    assert problem["allowed"] == ["assign", "change-request", "entrust", "notes", "notify",
+                                  "resolve", "withdraw"]
     assert "accepted" in problem["detail"] and "assign" in problem["detail"]
     assert api.history(complaint_id) == before
 

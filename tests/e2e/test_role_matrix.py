@@ -103,6 +103,15 @@ MATRIX = [
     cell("POST", ID + "/documents", "mediated", "op01 med01 sup01", {"kind": "acceptance_notice"}),
     cell("POST", ID + "/documents", "rejected", "op01 sup01", {"kind": "rejection_notice"}),
     cell("GET", ID + "/documents", "mediated", "op01 med01 sup01"),
+    cell("POST", ID + "/request-identity", "filed", "op01", {"due": "2026-05-15"}),
+    cell("POST", ID + "/identity-verified", "identity requested", "op01", {"note": "已核验"}),
+    cell("POST", ID + "/consent", "joint mediated", "op01 med01 sup01",
+         {"consumer": 1, "matter": "settle"}),
+    cell("POST", ID + "/change-request", "mediated", "op01 med01", {"request": "只要求退款"}),
+    cell("POST", ID + "/entrust", "accepted", "op01 sup01",
+         {"organisation": "SH-XB", "consumer_consent": True, "business_consent": True}),
+    cell("GET", "/api/v1/organisations", None, "op01 sup01 adm01"),
+    cell("POST", "/api/v1/organisations", None, "adm01", {"name": "某调解委员会"}),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 REPORT_ROUTES = {
@@ -128,6 +137,8 @@ def _call(api: Any, c: Cell, who: str, complaint_id: str | None) -> Any:
     body = a_filing() if c.path == C else c.body
     if c.path == "/api/v1/accounts" and c.method == "POST":
         body = {**c.body, "username": f"new-{who}"}
+    if c.path == "/api/v1/organisations" and c.method == "POST":
+        body = {**c.body, "code": f"org-{who}"}
     return api.http.post(path, json=body, headers=headers)
 
 
@@ -184,5 +195,45 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # tests/e2e/test_reports_api.py the clue, the split and the figures.
         *REPORT_ROUTES,
     }
-    assert len([r for r in routes if r[1].startswith(C)]) == 33  # with the clue
+    assert len([r for r in routes if r[1].startswith(C)]) == 38  # clue; identity, consent, change-request, entrust
     assert routes <= covered, sorted(routes - covered)
+
+
+# Entrusted mediators (Order 121 Art. 19): emed01 of SH-XB, emed02 of PD-TJ; the
+# "entrusted" case went to SH-XB and emed01.
+ENTRUSTED_MATRIX = [
+    # (method, path, state, who, status)
+    ("GET", ID, "entrusted", "emed01", 200),
+    ("GET", ID, "entrusted", "emed02", 404),  # another organisation's case: not even there
+    ("GET", ID, "mediated", "emed01", 404),  # the office's own case
+    ("GET", ID, "filed", "emed01", 404),
+    ("GET", ID + "/history", "entrusted", "emed01", 403),
+    ("POST", ID + "/notes", "entrusted", "emed01", 200),
+    ("POST", ID + "/notes", "entrusted", "emed02", 403),
+    ("POST", ID + "/notes", "entrusted", "med01", 403),  # the office's mediator
+    ("POST", ID + "/resolve", "entrusted", "emed01", 200),
+    ("POST", ID + "/entrust", "accepted", "emed01", 403),  # may not pass a case on
+    ("POST", "/api/v1/organisations", None, "emed01", 403),
+]
+BODIES = {"/notes": {"kind": "session", "text": "调解"},
+          "/resolve": {"outcome": "refund", "amount_recovered": "10", "terms": "退款"},
+          "/entrust": {"organisation": "PD-TJ", "consumer_consent": True,
+                       "business_consent": True},
+          "/api/v1/organisations": {"code": "X1", "name": "某组织"}}
+
+
+def test_an_entrusted_mediator_sees_and_works_only_the_organisations_cases(api):
+    for method, path, state, who, status in ENTRUSTED_MATRIX:
+        complaint_id = api.complaint_in(state) if state else None
+        before = api.view(complaint_id)["version"] if complaint_id else None
+        url = path.replace("{complaint_id}", complaint_id or "")
+        body = next((b for suffix, b in BODIES.items() if path.endswith(suffix)), None)
+        response = (api.http.get(url, headers=api.auth(who)) if method == "GET"
+                    else api.http.post(url, json=body, headers=api.auth(who)))
+        assert response.status_code == status, (method, path, state, who, response.text)
+        if status >= 400 and complaint_id:
+            assert api.view(complaint_id)["version"] == before
+
+    listed = api.listed("emed01").json()
+    assert listed["items"]
+    assert {item["mediator"] for item in listed["items"]} == {"emed01"}

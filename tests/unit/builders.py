@@ -166,6 +166,13 @@ def run(complaint: Complaint, command: str, actor: Actor, **overrides: Any) -> N
         "escalate": ("escalate", {"forum": "court", "reason": "agreement_breached"}),
         "withdraw": ("withdraw", {"note": "消费者撤回"}),
         "satisfaction": ("record_satisfaction", {"score": 4}),
+        "request-identity": ("request_identity", {
+            "tz": SHANGHAI, "due": at.astimezone(SHANGHAI).date() + timedelta(days=3)}),
+        "identity-verified": ("verify_identity", {"note": "核验身份证原件"}),
+        "consent": ("record_consent", {"consumer": 1, "matter": "settle"}),
+        "change-request": ("change_request", {"request": "更换同型号新品"}),
+        "entrust": ("entrust", {"organisation": "SH-XB", "consumer_consent": True,
+                                "business_consent": True}),
     }
     method, args = defaults[command]
     getattr(complaint, method)(actor=actor, at=at, **{**args, **overrides})

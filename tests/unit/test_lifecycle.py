@@ -28,6 +28,10 @@ COMMANDS = (
     "transfer", "return-to-intake", "accept", "reject", "notify", "assign", "reassign", "notes",
     "suspend", "resume", "recusal-request", "recusal-decision", "resolve", "terminate",
     "notice", "escalate", "withdraw", "satisfaction",
+    # Order 121 Art. 10-12: identity checks, consents of a joint case, a changed request.
+    "request-identity", "identity-verified", "consent", "change-request",
+    # Order 121 Art. 19: entrusted mediation.
+    "entrust",
 )
 
 # The moves that mediation allows while no recusal request is pending (Order 121 Art. 21).
@@ -40,6 +44,7 @@ _MEDIATING = {
     "terminate": ("terminated", "Terminated"),
     "escalate": ("escalated", "Escalated"),
     "withdraw": ("withdrawn", "Withdrawn"),
+    "change-request": ("mediated", "RequestChanged"),
 }
 
 # (state before, command) -> (state after, event recorded). Anything absent is refused.
@@ -49,18 +54,24 @@ ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
     ("filed", "accept"): ("accepted", "Accepted"),
     ("filed", "reject"): ("rejected", "Rejected"),
     ("filed", "withdraw"): ("withdrawn", "Withdrawn"),
+    ("filed", "request-identity"): ("filed", "IdentityRequested"),
+    ("filed", "change-request"): ("filed", "RequestChanged"),
 
     # The intake centre dispatches (Order 121 Art. 41).
     ("filed (at the intake centre)", "transfer"): ("filed", "Transferred"),
     ("filed (at the intake centre)", "accept"): ("accepted", "Accepted"),
     ("filed (at the intake centre)", "reject"): ("rejected", "Rejected"),
     ("filed (at the intake centre)", "withdraw"): ("withdrawn", "Withdrawn"),
+    ("filed (at the intake centre)", "request-identity"): ("filed", "IdentityRequested"),
+    ("filed (at the intake centre)", "change-request"): ("filed", "RequestChanged"),
 
     ("accepted", "notify"): ("accepted", "DecisionNotified"),
     ("accepted", "assign"): ("mediated", "MediatorAssigned"),
     ("accepted", "notes"): ("accepted", "NoteAdded"),
     ("accepted", "resolve"): ("resolved", "Resolved"),
     ("accepted", "withdraw"): ("withdrawn", "Withdrawn"),
+    ("accepted", "change-request"): ("accepted", "RequestChanged"),
+    ("accepted", "entrust"): ("accepted", "Entrusted"),
 
     ("rejected", "notify"): ("rejected", "DecisionNotified"),
     ("rejected", "satisfaction"): ("rejected", "SatisfactionRecorded"),
@@ -97,14 +108,17 @@ ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
 
 # What `allowed_commands()` lists in each state, in the table's order.
 ALLOWED_NOW: dict[str, list[str]] = {
-    "filed": ["return-to-intake", "accept", "reject", "withdraw"],
-    "filed (at the intake centre)": ["transfer", "accept", "reject", "withdraw"],
-    "accepted": ["notify", "assign", "notes", "resolve", "withdraw"],
+    "filed": ["return-to-intake", "accept", "reject", "withdraw", "request-identity",
+              "change-request"],
+    "filed (at the intake centre)": ["transfer", "accept", "reject", "withdraw",
+                                     "request-identity", "change-request"],
+    "accepted": ["notify", "assign", "notes", "resolve", "withdraw", "change-request",
+                 "entrust"],
     "rejected": ["notify", "satisfaction"],
     "mediated": ["notify", "reassign", "notes", "suspend", "recusal-request", "resolve",
-                 "terminate", "escalate", "withdraw"],
+                 "terminate", "escalate", "withdraw", "change-request"],
     "mediated (suspended)": ["notify", "reassign", "notes", "resume", "recusal-request",
-                             "resolve", "terminate", "escalate", "withdraw"],
+                             "resolve", "terminate", "escalate", "withdraw", "change-request"],
     "mediated (recusal pending)": ["notes", "recusal-decision", "withdraw"],
     "resolved": ["escalate", "satisfaction"],
     "terminated": ["notice", "escalate", "satisfaction"],
@@ -118,11 +132,13 @@ ALLOWED_NOW: dict[str, list[str]] = {
 def permitted_actor(command: str, state: str):
     """Someone the SPEC's "who" column lets run the command (the builders assign med1)."""
     if command in ("transfer", "return-to-intake", "accept", "reject", "notify", "assign",
-                   "withdraw", "satisfaction"):
+                   "withdraw", "satisfaction", "request-identity", "identity-verified",
+                   "consent", "entrust"):
         return operator
     if command in ("reassign", "recusal-decision"):
         return supervisor
-    if command in ("notes", "resolve") and state == "accepted":
+    if command in ("notes", "resolve", "change-request") and state in ("accepted", "filed",
+                                                                        "filed (at the intake centre)"):
         return operator
     if command == "notice" and state.startswith("withdrawn"):
         return operator

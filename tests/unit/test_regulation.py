@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -47,8 +47,11 @@ def test_under_the_2019_measures_a_complaint_cannot_be_rejected_for_unverified_i
 
 def test_under_order_121_a_complaint_can_be_rejected_for_unverified_identity():
     complaint = a_complaint("filed", received_at=FIRST_DAY_OF_ORDER_121)
+    asked = FIRST_DAY_OF_ORDER_121 + timedelta(hours=2)
+    run(complaint, "request-identity", operator, at=asked)
 
-    run(complaint, "reject", operator, reason="identity_unverified")
+    # Only once the request for proof of identity has run out (Art. 16(六)).
+    run(complaint, "reject", operator, reason="identity_unverified", at=asked + timedelta(days=5))
 
     assert complaint.state is State.REJECTED
     assert complaint.closing_reason == "identity_unverified"

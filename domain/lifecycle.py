@@ -27,6 +27,7 @@ class HasLifecycle(Protocol):
     decision_notified: bool | None  # None before a decision
     rated: bool
     at_intake: bool  # the complaint sits at the intake centre (offices are data)
+    odr_reply: bool | None  # the ODR business's answer: settled or not; None before one
 
 
 def is_suspended(complaint: HasLifecycle, **_: Any) -> bool:
@@ -78,8 +79,22 @@ def period_allows(complaint: HasLifecycle, reason: str = "", period_over: bool =
     return reason != NO_AGREEMENT_IN_TIME or period_over
 
 
+def consent_recorded(complaint: HasLifecycle, consent: bool = False, **_: Any) -> bool:
+    # Forwarding to the business needs the consumer's recorded consent (SPEC §14).
+    return consent is True
+
+
+def awaiting_reply(complaint: HasLifecycle, **_: Any) -> bool:
+    return complaint.odr_reply is None
+
+
+def settled_by_business(complaint: HasLifecycle, **_: Any) -> bool:
+    return complaint.odr_reply is True
+
+
 F, A, R, M = State.FILED, State.ACCEPTED, State.REJECTED, State.MEDIATED
 RS, T, E, W = State.RESOLVED, State.TERMINATED, State.ESCALATED, State.WITHDRAWN
+N = State.NEGOTIATING
 CLOSED = [R, RS, T, E, W]
 
 FREE = no_recusal_pending
@@ -102,8 +117,14 @@ TABLE: list[dict[str, Any]] = [
     {"trigger": "notice", "source": [T, W], "dest": None, "conditions": notice_pending},
     {"trigger": "escalate", "source": [M, T], "dest": E, "conditions": FREE},
     {"trigger": "escalate", "source": RS, "dest": E, "conditions": breach_claimed},
-    {"trigger": "withdraw", "source": [F, A, M], "dest": W},
+    {"trigger": "withdraw", "source": [F, A, M, N], "dest": W},
     {"trigger": "satisfaction", "source": CLOSED, "dest": None, "conditions": not_yet_rated},
+    # Online pre-settlement (先行和解) by an ODR business, before the decision (SPEC §14).
+    {"trigger": "forward", "source": F, "dest": N, "conditions": consent_recorded},
+    {"trigger": "business-reply", "source": N, "dest": None, "conditions": awaiting_reply},
+    {"trigger": "confirm-settlement", "source": N, "dest": RS,
+     "conditions": settled_by_business},
+    {"trigger": "return", "source": N, "dest": F},
 ]
 
 COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(row["trigger"] for row in TABLE))
@@ -159,7 +180,7 @@ def allowed_commands(complaint: HasLifecycle) -> list[str]:
     return list(_allowed(_Snapshot(complaint.state, complaint.suspended,
                                    complaint.recusal_pending, complaint.notice_due,
                                    complaint.decision_notified, complaint.rated,
-                                   complaint.at_intake)))
+                                   complaint.at_intake, complaint.odr_reply)))
 
 
 class _Snapshot(NamedTuple):
@@ -172,11 +193,13 @@ class _Snapshot(NamedTuple):
     decision_notified: bool | None
     rated: bool
     at_intake: bool
+    odr_reply: bool | None
 
 
 _SATISFYING: dict[str, dict[str, Any]] = {
     "escalate": {"reason": AGREEMENT_BREACHED},
     "terminate": {"reason": "business_refused"},
+    "forward": {"consent": True},
 }
 
 

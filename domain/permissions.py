@@ -59,6 +59,12 @@ WHO: dict[str, tuple[object, ...]] = {
     "erase": (SUP,),
     # Statutory documents (SPEC §12), outside the lifecycle table: they move nothing.
     "documents": (OP, ASSIGNED_MEDIATOR, SUP),
+    # Online pre-settlement (SPEC §14); which business may answer is its credit code's
+    # business, checked where the account's code is known (application/odr.py).
+    "forward": (OP,),
+    "business-reply": (Role.BUSINESS,),
+    "confirm-settlement": (OP,),
+    "return": (OP, SUP),
 }
 
 

@@ -44,6 +44,9 @@ class Regulation:
     # Where each ground stands in the text, for pages and notices.
     articles: dict[str, str]
     short_title: str = ""
+    # The window an ODR business has to answer a forwarded complaint (the national
+    # 12315 platform's 10 working days; Order 121 Art. 6 encourages such settlement).
+    odr_window: TimeLimit = TimeLimit(10)
 
 
 R, T, S = RejectReason, TerminateReason, SuspendReason

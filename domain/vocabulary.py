@@ -21,6 +21,8 @@ class State(Coded):
     TERMINATED = "terminated"
     ESCALATED = "escalated"
     WITHDRAWN = "withdrawn"
+    # Before the decision, an ODR business is trying to settle it (SPEC §14).
+    NEGOTIATING = "negotiating"
 
 
 TERMINAL_STATES = frozenset(
@@ -33,6 +35,8 @@ class Role(Coded):
     MEDIATOR = "mediator"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # A respondent's own account, bound to its credit code (SPEC §14).
+    BUSINESS = "business"
 
 
 class Channel(Coded):

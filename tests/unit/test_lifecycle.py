@@ -13,6 +13,7 @@ import pytest
 from builders import (
     STATES,
     a_complaint,
+    business,
     event_names,
     last_event,
     mediator,
@@ -28,6 +29,7 @@ COMMANDS = (
     "transfer", "return-to-intake", "accept", "reject", "notify", "assign", "reassign", "notes",
     "suspend", "resume", "recusal-request", "recusal-decision", "resolve", "terminate",
     "notice", "escalate", "withdraw", "satisfaction",
+    "forward", "business-reply", "confirm-settlement", "return",
 )
 
 # The moves that mediation allows while no recusal request is pending (Order 121 Art. 21).
@@ -93,12 +95,25 @@ ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
     # A withdrawal after acceptance ends mediation: both parties are told (Art. 23).
     ("withdrawn (after acceptance)", "notice"): ("withdrawn", "TerminationNoticeRecorded"),
     ("withdrawn (after acceptance)", "satisfaction"): ("withdrawn", "SatisfactionRecorded"),
+
+    # Online pre-settlement (SPEC §14): forwarded with consent, answered once, confirmed
+    # only when the business says it settled, else back to the office for its decision.
+    ("filed", "forward"): ("negotiating", "Forwarded"),
+    ("filed (at the intake centre)", "forward"): ("negotiating", "Forwarded"),
+    ("negotiating", "business-reply"): ("negotiating", "BusinessReplied"),
+    ("negotiating", "return"): ("filed", "ReturnedFromNegotiation"),
+    ("negotiating", "withdraw"): ("withdrawn", "Withdrawn"),
+    ("negotiating (settled)", "confirm-settlement"): ("resolved", "SettlementConfirmed"),
+    ("negotiating (settled)", "return"): ("filed", "ReturnedFromNegotiation"),
+    ("negotiating (settled)", "withdraw"): ("withdrawn", "Withdrawn"),
+    ("negotiating (not settled)", "return"): ("filed", "ReturnedFromNegotiation"),
+    ("negotiating (not settled)", "withdraw"): ("withdrawn", "Withdrawn"),
 }
 
 # What `allowed_commands()` lists in each state, in the table's order.
 ALLOWED_NOW: dict[str, list[str]] = {
-    "filed": ["return-to-intake", "accept", "reject", "withdraw"],
-    "filed (at the intake centre)": ["transfer", "accept", "reject", "withdraw"],
+    "filed": ["return-to-intake", "accept", "reject", "withdraw", "forward"],
+    "filed (at the intake centre)": ["transfer", "accept", "reject", "withdraw", "forward"],
     "accepted": ["notify", "assign", "notes", "resolve", "withdraw"],
     "rejected": ["notify", "satisfaction"],
     "mediated": ["notify", "reassign", "notes", "suspend", "recusal-request", "resolve",
@@ -112,14 +127,19 @@ ALLOWED_NOW: dict[str, list[str]] = {
     "escalated": ["satisfaction"],
     "withdrawn": ["satisfaction"],
     "withdrawn (after acceptance)": ["notice", "satisfaction"],
+    "negotiating": ["withdraw", "business-reply", "return"],
+    "negotiating (settled)": ["withdraw", "confirm-settlement", "return"],
+    "negotiating (not settled)": ["withdraw", "return"],
 }
 
 
 def permitted_actor(command: str, state: str):
     """Someone the SPEC's "who" column lets run the command (the builders assign med1)."""
     if command in ("transfer", "return-to-intake", "accept", "reject", "notify", "assign",
-                   "withdraw", "satisfaction"):
+                   "withdraw", "satisfaction", "forward", "confirm-settlement", "return"):
         return operator
+    if command == "business-reply":
+        return business
     if command in ("reassign", "recusal-decision"):
         return supervisor
     if command in ("notes", "resolve") and state == "accepted":

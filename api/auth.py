@@ -46,6 +46,7 @@ class User:
     role: Role
     office: str | None = None
     token_version: int = 0
+    credit_code: str | None = None  # a business account's own code
 
     @property
     def actor(self) -> Actor:
@@ -162,7 +163,8 @@ def current_user(request: Request, token: Annotated[str | None, Depends(bearer)]
         raise unauthorized("the token was revoked: sign in again")
     assert account is not None
     request.state.username = user.username  # for the request log
-    return User(account.username, account.role, account.office, account.token_version)
+    return User(account.username, account.role, account.office, account.token_version,
+                account.credit_code)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -37,6 +37,9 @@ from application.documents import Documents
 from application.desk import ComplaintDesk, utc_now
 from application.retention import Retention
 from application.evidence import Blobs, Evidence
+from adapters.odr_register import OdrRegister
+from adapters.views.odr import OdrView
+from application.odr import Odr
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
 
@@ -68,6 +71,15 @@ class Wiring:
             events_of=lambda chain_id: self.desk.recorder.select_events(chain_id),
             clock=self.desk.clock)
     evidence: Evidence
+
+    @cached_property
+    def odr(self) -> Odr:
+        """Online pre-settlement: the register, forwarding, the window sweep (SPEC §14)."""
+        return Odr(self.desk, OdrRegister(self.engine), self.odr_cases)
+
+    @property
+    def odr_cases(self) -> OdrView:
+        return self.projections.views["odr"]  # type: ignore[return-value]
 
     @cached_property
     def documents(self) -> Documents:
@@ -104,7 +116,7 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
     return [ComplaintListView(engine, index, overdue_ids=timeliness.overdue_ids), timeliness,
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
-            StatisticsView(engine, working_days=calendar, tz=settings.tz)]
+            StatisticsView(engine, working_days=calendar, tz=settings.tz), OdrView(engine)]
 
 
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,
@@ -122,6 +134,7 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
                          offices=load_offices(settings.offices),
                          chain_key=chain_key_bytes(settings.chain_key or ""))
     CheckpointTable(engine).setup()
+    OdrRegister(engine).setup()
     views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)
     projections.setup()

@@ -41,3 +41,13 @@ class IdempotencyKeyReused(DomainError):
             "use a new key for a new complaint"
         )
         self.key = key
+
+
+class NotOnOdrRegister(DomainError):
+    """Only a business on the ODR register settles complaints before the decision."""
+
+    def __init__(self, credit_code: str | None) -> None:
+        super().__init__("the business is not on the ODR register today"
+                         if credit_code else "a business without a credit code cannot be "
+                                             "on the ODR register")
+        self.credit_code = credit_code

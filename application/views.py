@@ -57,6 +57,8 @@ class ComplaintDetails:
     satisfaction_level: str | None = None
     on_legal_hold: bool = False
     personal_data_erased: bool = False  # names, phones, free text show as 已删除
+    odr_due: date | None = None  # the ODR business's window, while it runs (SPEC §14)
+    odr_answer: dict[str, Any] | None = None  # the business's reply while negotiating
 
     @classmethod
     def of(cls, complaint: Complaint, clocks: CaseClocks | None = None,
@@ -65,6 +67,7 @@ class ComplaintDetails:
         mediation = clocks.latest(ClockName.MEDIATION) if clocks else None
         told = clocks.running(ClockName.DECISION_NOTICE) if clocks else None
         notice = clocks.running(ClockName.NOTICE) if clocks else None
+        odr = clocks.running(ClockName.ODR) if clocks else None
         business = dict(complaint.business)
         business["key"] = business_key(business["name"], business.get("uscc"))
         return cls(
@@ -111,6 +114,8 @@ class ComplaintDetails:
             satisfaction_level=complaint.satisfaction_level,
             on_legal_hold=complaint.on_legal_hold,
             personal_data_erased=complaint.personal_data_erased,
+            odr_due=odr.due_day if odr else None,
+            odr_answer=dict(complaint.odr_answer) if complaint.odr_answer else None,
         )
 
 

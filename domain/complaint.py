@@ -21,6 +21,7 @@ from domain.case_numbers import legacy_number
 from domain.errors import (
     CommandNotAllowed, ErasureRefused, InvalidValue, MediationPeriodRunning, NotPermitted,
 )
+from domain.identifiers import business_key
 from domain.evidence import MAX_CASE_BYTES, EvidenceFile, FileTooLarge
 from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.offices import Offices
@@ -756,11 +757,13 @@ class Complaint(Aggregate):
         business is on the register when `at` falls."""
         state = self._decide("forward", actor, consent=consent)
         note = bounded_text(note, "note", 1000, required=False)
-        self._forwarded(actor=actor.as_data(), at=at, state=state, consent=True, note=note)
+        self._forwarded(actor=actor.as_data(), at=at, state=state, consent=True, note=note,
+                        business_key=business_key(self.business["name"],
+                                                  self.business.get("uscc")))
 
     @event("Forwarded")
     def _forwarded(self, actor: dict[str, str], at: datetime, state: str, consent: bool,
-                   note: str) -> None:
+                   note: str, business_key: str) -> None:
         self.state = State(state)
         self.odr_reply = None
         self.odr_answer = None

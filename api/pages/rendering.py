@@ -42,7 +42,7 @@ environment = Environment(
 
 # The pages each role starts from, and what the navigation offers it.
 HOME = {Role.OPERATOR: "/queue", Role.MEDIATOR: "/my-cases", Role.SUPERVISOR: "/dashboard",
-        Role.ADMIN: "/home"}
+        Role.ADMIN: "/home", Role.BUSINESS: "/my-business"}
 NAV: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.OPERATOR: (("/intake", "nav.intake"), ("/queue", "nav.queue"),
                     ("/cases", "nav.cases")),
@@ -51,6 +51,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
                       ("/cases", "nav.cases"), ("/credit", "nav.credit"),
                       ("/audit/accounts", "account_audit.nav")),
     Role.ADMIN: (("/accounts", "accounts.nav"), ("/audit/accounts", "account_audit.nav")),
+    Role.BUSINESS: (("/my-business", "nav.my_business"),),
 }
 
 

@@ -30,7 +30,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["timeliness"],
 class TimelinessQuery(BaseModel):
     office: str | None = Field(default=None, max_length=32)
     mediator: str | None = Field(default=None, max_length=64)
-    clock: Literal["acceptance", "mediation", "notice"] | None = None
+    clock: Literal["acceptance", "mediation", "notice", "odr"] | None = None
     overdue: bool | None = None
     due_soon: bool | None = Field(default=None, description="<= 2 working days left")
     as_of: Moment | None = Field(default=None, description="default: now")

@@ -208,3 +208,45 @@ def test_an_unsettled_answer_or_a_lapsed_window_sends_the_complaint_back_with_a_
     register = api.http.get("/api/v1/odr/businesses", headers=api.auth("sup01")).json()
     assert register["businesses"][0]["forwarded"] == 2
     assert register["businesses"][0]["settled"] == 0
+
+
+def test_the_timeliness_view_shows_the_odr_window_as_a_clock_of_its_own(api):
+    on_register(api)
+    complaint_id = forwarded(api)
+    api.listed()
+    response = api.http.get("/api/v1/timeliness", params={"clock": "odr"},
+                            headers=api.auth("sup01"))
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert [(i["id"], i["clock"], i["due"]) for i in items] == [
+        (complaint_id, "odr", "2026-05-25")]
+    acceptance = api.http.get("/api/v1/timeliness", params={"clock": "acceptance"},
+                              headers=api.auth("sup01")).json()["items"]
+    assert complaint_id not in [i["id"] for i in acceptance]  # stopped while negotiating
+
+
+def test_several_sweepers_at_once_return_each_lapsed_complaint_exactly_once(api, clock):
+    import threading
+
+    on_register(api)
+    lapsing = [forwarded(api) for _ in range(3)]
+    api.listed()
+    clock.advance(days=15)
+    results: list[list[str]] = []
+    start = threading.Barrier(3)
+
+    def sweep() -> None:
+        start.wait()
+        results.append(api.wiring.odr.sweep().returned)
+
+    workers = [threading.Thread(target=sweep) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    returned = [key for result in results for key in result]
+    assert sorted(returned) == sorted(lapsing)
+    for complaint_id in lapsing:
+        kinds = [h["type"] for h in api.history(complaint_id)]
+        assert kinds.count("ReturnedFromNegotiation") == 1
+        assert api.view(complaint_id)["state"] == "filed"

@@ -37,7 +37,9 @@ from application.documents import Documents
 from application.desk import ComplaintDesk, utc_now
 from application.retention import Retention
 from application.evidence import Blobs, Evidence
+from adapters.business_records import BusinessRecords
 from adapters.odr_register import OdrRegister
+from application.businesses import Businesses
 from adapters.views.odr import OdrView
 from application.odr import Odr
 from application.statistics import Disclosure
@@ -80,6 +82,11 @@ class Wiring:
     @property
     def odr_cases(self) -> OdrView:
         return self.projections.views["odr"]  # type: ignore[return-value]
+
+    @cached_property
+    def businesses(self) -> Businesses:
+        """Pledges and model businesses (SPEC §14)."""
+        return Businesses(BusinessRecords(self.engine), self.credit)
 
     @cached_property
     def documents(self) -> Documents:
@@ -135,6 +142,8 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
                          chain_key=chain_key_bytes(settings.chain_key or ""))
     CheckpointTable(engine).setup()
     OdrRegister(engine).setup()
+    records = BusinessRecords(engine)
+    records.setup()
     views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)
     projections.setup()
@@ -152,7 +161,8 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         accounts=accounts,
         timeliness=by_name["timeliness"],  # type: ignore[arg-type]
         credit_ledger=ledger, statistics=facts,
-        credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules),
+        credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules,
+                      pledged_on=records.pledged_on),
         disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules),
         retention=Retention(desk, years=settings.retention_years,
                             candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]

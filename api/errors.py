@@ -38,6 +38,7 @@ from starlette.exceptions import HTTPException
 
 from adapters.accounts import AccountExists, ActivationRefused, LastAdmin, UnknownAccount
 from adapters.faults import is_unavailable
+from application.businesses import NotModelCandidate
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.errors import (
     ComplaintNotFound,
@@ -186,6 +187,10 @@ def _not_on_register(_: Request, error: Exception) -> ProblemResponse:
     return problem(409, str(error), slug="not-on-odr-register", title="Not on the ODR register")
 
 
+def _not_model_candidate(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="not-model-candidate", title="Not a model candidate")
+
+
 def _activation_refused(_: Request, error: Exception) -> ProblemResponse:
     return problem(409, str(error), slug="activation-refused", title="Activation refused",
                    field="token")
@@ -261,6 +266,7 @@ def install(app: FastAPI) -> None:
         CreditEntryNotFound: _not_found,
         ConcurrentUpdate: _lost_race,
         NotOnOdrRegister: _not_on_register,
+        NotModelCandidate: _not_model_candidate,
         VersionMismatch: _version_mismatch,
         IdempotencyKeyReused: _key_reused,
         FileTooLarge: _file_too_large,

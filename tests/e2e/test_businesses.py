@@ -250,3 +250,56 @@ def test_several_sweepers_at_once_return_each_lapsed_complaint_exactly_once(api,
         kinds = [h["type"] for h in api.history(complaint_id)]
         assert kinds.count("ReturnedFromNegotiation") == 1
         assert api.view(complaint_id)["state"] == "filed"
+
+
+def pledge(api: Api, who: str, code: str = USCC, **overrides: Any) -> Any:
+    body = {"kind": "compensation_first", "start": "2026-05-01", "end": "2027-04-30",
+            **overrides}
+    return api.http.post(f"/api/v1/businesses/{code}/pledges", json=body,
+                         headers=api.auth(who))
+
+
+def test_a_business_keeps_its_own_pledges_which_are_public(api):
+    a_business(api)
+    assert pledge(api, "biz01").status_code == 201
+    assert pledge(api, "sup01", kind="odr", start="2026-06-01").status_code == 201
+    assert pledge(api, "biz01", OTHER_USCC).status_code == 403
+    assert pledge(api, "op01").status_code == 403
+    assert pledge(api, "biz01", kind="free_lunch").status_code == 422
+    assert pledge(api, "biz01", start="2026-06-01", end="2026-05-01").status_code == 422
+
+    shown = api.http.get(f"/api/v1/public/businesses/{USCC}/pledges").json()
+    assert [(p["kind"], p["in_force"]) for p in shown] == [
+        ("compensation_first", True), ("odr", False)]  # the ODR pledge starts in June
+    assert api.http.get(f"/api/v1/businesses/{USCC}/pledges",
+                        headers=api.auth("med01")).json() == shown
+
+
+def test_a_supervisor_designates_a_model_business_only_among_candidates_and_may_revoke(api):
+    for _ in range(3):
+        complaint_id = api.complaint_in("accepted")
+        api.command(complaint_id, "resolve", "op01",
+                    {"outcome": "refund", "amount_recovered": "100", "terms": "退款"})
+        api.command(complaint_id, "satisfaction", "op01", {"level": "satisfied"})
+    api.listed()
+    decide = {"designated": True, "reason": "投诉处理及时，承诺先行赔付"}
+    not_yet = api.http.post(f"/api/v1/businesses/{USCC}/model", json=decide,
+                            headers=api.auth("sup01"))
+    assert not_yet.status_code == 409  # no pledge in force yet
+    assert api.http.get("/api/v1/public/model-businesses").json() == []
+
+    assert pledge(api, "sup01").status_code == 201
+    assert api.http.post(f"/api/v1/businesses/{USCC}/model", json=decide,
+                         headers=api.auth("op01")).status_code == 403
+    made = api.http.post(f"/api/v1/businesses/{USCC}/model", json=decide,
+                         headers=api.auth("sup01"))
+    assert made.status_code == 200, made.text
+    models = api.http.get("/api/v1/public/model-businesses").json()
+    assert [(m["credit_code"], m["name"]) for m in models] == [
+        (USCC, "上海优选电子商务有限公司")]
+    assert "放心消费示范" in api.http.get("/public").text
+
+    revoked = api.http.post(f"/api/v1/businesses/{USCC}/model", headers=api.auth("sup01"),
+                            json={"designated": False, "reason": "承诺到期未续"})
+    assert revoked.status_code == 200
+    assert api.http.get("/api/v1/public/model-businesses").json() == []

@@ -122,6 +122,10 @@ MATRIX = [
          {"credit_code": USCC, "name": "上海优选", "start": "2026-01-01"}),
     cell("POST", f"/api/v1/odr/businesses/{USCC}/leave", None, "sup01 biz01",
          {"last_day": "2026-12-31"}),
+    cell("GET", f"/api/v1/businesses/{USCC}/pledges", None,
+         "op01 med01 med02 sup01 adm01 biz01 biz02"),
+    cell("POST", f"/api/v1/businesses/{USCC}/pledges", None, "sup01 biz01",
+         {"kind": "odr", "start": "2026-01-01", "end": "2026-12-31"}),
     cell("POST", "/api/v1/accounts/business", None, "adm01",
          {"credit_code": OTHER_USCC}),  # a new username per call
 ]
@@ -208,6 +212,10 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         ("GET", "/api/v1/complaints/{complaint_id}/documents/{document_id}"),
         # The matrix calls the route with a real credit code.
         ("POST", "/api/v1/odr/businesses/{credit_code}/leave"),
+        ("GET", "/api/v1/businesses/{key}/pledges"),
+        ("POST", "/api/v1/businesses/{key}/pledges"),
+        # Needs a model candidate; tests/e2e/test_businesses.py walks its roles.
+        ("POST", "/api/v1/businesses/{key}/model"),
         # Needs a business account not yet activated; tests/e2e/test_businesses.py
         # walks its roles.
         ("POST", "/api/v1/accounts/{username}/activation"),

@@ -9,6 +9,7 @@ Another business's complaint is not there at all (404).
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -25,6 +26,7 @@ from api.pages.sessions import PageUser, check_csrf, require
 from application.errors import ComplaintNotFound
 from application.listing import ListFilter
 from domain.errors import CommandNotAllowed, InvalidValue
+from domain.pledges import PledgeKind
 from domain.vocabulary import Role
 
 router = APIRouter()
@@ -40,7 +42,11 @@ def _as_api_user(wiring: Wiring, user: PageUser) -> User:
 @page
 def my_business(request: Request,
                 page_no: Annotated[str | None, Query(alias="page")] = None) -> Response:
-    user = require(request, Role.BUSINESS)
+    return _home(request, require(request, Role.BUSINESS), page_no)
+
+
+def _home(request: Request, user: PageUser, page_no: str | None, *, status: int = 200,
+          **context: object) -> Response:
     wiring: Wiring = request.app.state.wiring
     me = _as_api_user(wiring, user)
     number = positive_int(page_no)
@@ -49,9 +55,12 @@ def my_business(request: Request,
     member = wiring.odr.register.get(me.credit_code)
     rate = next(iter(wiring.odr.cases.rates([me.credit_code or ""])), None)
     pages = max(1, -(-listed.total // PER_PAGE))
-    return render(request, "my_business.html", rows=listed.items, total=listed.total,
-                  page_number=min(number, pages), pages=pages, credit_code=me.credit_code,
-                  member=member, rate=rate)
+    return render(request, "my_business.html", status=status, rows=listed.items,
+                  total=listed.total, page_number=min(number, pages), pages=pages,
+                  credit_code=me.credit_code, member=member, rate=rate,
+                  pledges=wiring.businesses.pledges(me.credit_code) if me.credit_code else [],
+                  today=wiring.desk.clock().astimezone(wiring.desk.tz).date(),
+                  pledge_kinds=[k.value for k in PledgeKind], **context)
 
 
 def _case(request: Request, user: PageUser, key: uuid.UUID, *, status: int = 200,
@@ -103,6 +112,34 @@ def answer(request: Request, complaint_id: str, form: FormFields) -> Response:
                      banner=("error", t("my_business.already_answered")))
     wiring.projections.wait_until(wiring.projections.head(), timeout=2.0)
     return see_other(f"/my-business/cases/{key}?done=business-reply")
+
+
+@router.post("/my-business/pledges")
+@page
+def add_pledge(request: Request, form: FormFields) -> Response:
+    """诚信经营承诺: the business records one of its own pledges, with start and end."""
+    user = require(request, Role.BUSINESS)
+    check_csrf(request, form)
+    wiring: Wiring = request.app.state.wiring
+    me = _as_api_user(wiring, user)
+    values = {k: v for k, v in form.items() if k != "csrf"}
+    t = translator(request)
+    try:
+        wiring.businesses.record_pledge(actor=user.actor, own_code=me.credit_code,
+                                        key=me.credit_code or "", kind=form.get("kind"),
+                                        start=_day(form.get("start", ""), "start"),
+                                        end=_day(form.get("end", ""), "end"))
+    except InvalidValue as error:
+        return _home(request, user, None, status=422, values=values,
+                     errors=field_errors({error.field: error}, t))
+    return see_other("/my-business?done=pledge")
+
+
+def _day(raw: str, field: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidValue(field, "a date, YYYY-MM-DD") from None
 
 
 # ----- the one-time activation ------------------------------------------------------

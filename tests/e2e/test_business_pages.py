@@ -137,3 +137,25 @@ def sign_in_staff(client: TestClient, username: str) -> None:
                                          "password": password_of(username)},
                          follow_redirects=False)
     assert answer.status_code == 303
+
+
+def test_a_business_pledges_on_its_page_and_a_bad_date_is_told_not_recorded(api, browser):
+    path = activation_path(api, "biz01", USCC)
+    browser.post("/activate", data={"token": path.split("token=", 1)[1],
+                                    "password": PASSWORD, "again": PASSWORD})
+    sign_in(browser, "biz01")
+    csrf = CSRF.search(browser.get("/my-business").text).group(1)  # type: ignore[union-attr]
+    bad = browser.post("/my-business/pledges", data={
+        "csrf": csrf, "kind": "odr", "start": "2026-13-01", "end": "2026-12-31"})
+    assert bad.status_code == 422
+    backwards = browser.post("/my-business/pledges", data={
+        "csrf": csrf, "kind": "odr", "start": "2026-12-01", "end": "2026-01-01"})
+    assert backwards.status_code == 422
+    assert api.http.get(f"/api/v1/public/businesses/{USCC}/pledges").json() == []
+    done = browser.post("/my-business/pledges", data={
+        "csrf": csrf, "kind": "odr", "start": "2026-05-01", "end": "2026-12-31"},
+        follow_redirects=False)
+    assert done.status_code == 303
+    assert "承诺已记录" in browser.get(done.headers["location"]).text
+    assert [p["kind"] for p in api.http.get(
+        f"/api/v1/public/businesses/{USCC}/pledges").json()] == ["odr"]

@@ -303,3 +303,21 @@ def test_a_supervisor_designates_a_model_business_only_among_candidates_and_may_
                             json={"designated": False, "reason": "承诺到期未续"})
     assert revoked.status_code == 200
     assert api.http.get("/api/v1/public/model-businesses").json() == []
+
+
+def test_the_public_disclosure_shows_the_settlement_rate_and_no_grade_without_the_setting(api):
+    a_business(api)
+    on_register(api)
+    settled = forwarded(api)
+    api.command(settled, "business-reply", "biz01", {"settled": True, "terms": "退款",
+                                                      "amount": "10"})
+    api.command(settled, "confirm-settlement", "op01")
+    accepted = api.complaint_in("accepted")  # the disclosure lists businesses with acceptances
+    assert accepted
+    api.listed()
+    page = api.http.get("/api/v1/public/businesses").json()
+    ours = next(b for b in page["items"] if b["key"] == USCC)
+    assert ours["grade"] is None and page["show_grade"] is False
+    assert (ours["odr_forwarded"], ours["odr_settlement_rate"]) == (1, 1.0)
+    html = api.http.get("/public").text
+    assert "先行和解率" in html and "100.0%" in html and "信用等级" not in html

@@ -33,6 +33,7 @@ from sqlalchemy import MetaData, String, Table, func, insert, inspect, select, t
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidValue
+from domain.identifiers import CreditCode
 from domain.vocabulary import Role
 
 metadata = MetaData()  # apart from the views', so rebuilding views never touches accounts
@@ -52,6 +53,8 @@ users = Table(
     # A mediator of a consumer association or other mediation body (Order 121 Art. 19):
     # an entrusted mediator, who sees and works only the cases entrusted to it.
     Column("organisation", String(32)),
+    # A business account's credit code: it sees only the complaints against this code.
+    Column("credit_code", String(18)),
 )
 
 account_events = Table(
@@ -79,6 +82,13 @@ DISABLED = "disabled"
 ENABLED = "enabled"
 PASSWORD_RESET = "password_reset"
 ROLE_CHANGED = "role_changed"
+ACTIVATED = "activated"
+ACTIVATION_RENEWED = "activation_renewed"
+# A business account read a consumer's name and phone (SPEC §14): every such read.
+CONSUMER_DATA_READ = "consumer_data_read"
+# The hash of an account that has not chosen its password yet: no password matches it
+# (argon2 refuses it as malformed), so only the one-time activation opens the account.
+NOT_ACTIVATED = "!not-activated"
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._\-]{0,63}")
 _OFFICE = re.compile(r"[A-Za-z0-9_\-]{1,32}")
@@ -95,6 +105,7 @@ class Account:
     token_version: int = 0
     display_name: str | None = None
     organisation: str | None = None
+    credit_code: str | None = None
 
     @property
     def shown_as(self) -> str:
@@ -125,6 +136,14 @@ class TooBusy(Exception):
     """Every password check slot stayed busy; the caller should come back shortly."""
 
 
+class ActivationRefused(Exception):
+    """The activation was used already, replaced by a newer one, or names no business."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__("this activation was already used or replaced by a newer one")
+        self.username = username
+
+
 class AccountExists(Exception):
     def __init__(self, username: str) -> None:
         super().__init__(f"user {username!r} already exists")
@@ -141,6 +160,12 @@ def check_username(username: str) -> str:
     if not _USERNAME.fullmatch(username):
         raise InvalidValue("username", "1-64 lowercase letters, digits, '.', '_' or '-'")
     return username
+
+
+def _not_business(role: Role) -> None:
+    if role is Role.BUSINESS:
+        raise InvalidValue("role", "a business account is bound to a credit code: create it "
+                                   "as a business account, with its one-time activation")
 
 
 def check_display_name(name: str | None) -> str | None:
@@ -160,13 +185,13 @@ def check_password(password: str) -> str:
 
 
 _COLUMNS = (users.c.username, users.c.role, users.c.office, users.c.disabled,
-            users.c.token_version, users.c.display_name, users.c.organisation)
+            users.c.token_version, users.c.display_name, users.c.organisation, users.c.credit_code)
 
 
 def _account(row: object) -> Account:
     return Account(row.username, Role(row.role), row.office,  # type: ignore[attr-defined]
                    bool(row.disabled), int(row.token_version),  # type: ignore[attr-defined]
-                   row.display_name, row.organisation)  # type: ignore[attr-defined]
+                   row.display_name, row.organisation, row.credit_code)  # type: ignore[attr-defined]
 
 
 def _now() -> datetime:
@@ -222,6 +247,8 @@ class Accounts:
                 db.execute(text("ALTER TABLE users ADD COLUMN display_name VARCHAR(64)"))
             if "organisation" not in present:
                 db.execute(text("ALTER TABLE users ADD COLUMN organisation VARCHAR(32)"))
+            if "credit_code" not in present:
+                db.execute(text("ALTER TABLE users ADD COLUMN credit_code VARCHAR(18)"))
 
     # ----- managing ---------------------------------------------------------
 
@@ -230,6 +257,7 @@ class Accounts:
             display_name: str | None = None, organisation: str | None = None) -> Account:
         check_username(username)
         check_password(password)
+        _not_business(role)
         if office is not None and not _OFFICE.fullmatch(office):
             raise InvalidValue("office", "an office code: letters, digits, - or _")
         if organisation is not None and (role is not Role.MEDIATOR
@@ -250,6 +278,56 @@ class Accounts:
             raise AccountExists(username) from None
         return Account(username, role, office, display_name=display_name,
                        organisation=organisation)
+
+    def add_business(self, username: str, *, credit_code: str, actor: str | None = None,
+                     display_name: str | None = None) -> Account:
+        """A business's account, bound to its credit code and closed until its holder
+        activates it once (`activate`) and chooses a password."""
+        check_username(username)
+        code = CreditCode.parse(credit_code).value
+        display_name = check_display_name(display_name)
+        row = {"username": username, "role": Role.BUSINESS.value, "office": None,
+               "password_hash": NOT_ACTIVATED, "display_name": display_name,
+               "credit_code": code}
+        try:
+            with self.engine.begin() as db:
+                db.execute(insert(users), row)
+                self._record(db, CREATED, username, actor=actor, detail=f"business {code}")
+        except IntegrityError:
+            raise AccountExists(username) from None
+        return Account(username, Role.BUSINESS, display_name=display_name, credit_code=code)
+
+    def activate(self, username: str, *, token_version: int, password: str,
+                 address: str | None = None) -> Account:
+        """Set the first password of a business account, once: the version moves on, so
+        the same activation (or any older one) never works again."""
+        check_password(password)
+        hashed = self._hash(password)
+        with self.engine.begin() as db:
+            row = db.execute(select(users.c.role, users.c.token_version, users.c.password_hash,
+                                    users.c.disabled)
+                             .where(users.c.username == username).with_for_update()).first()
+            if (row is None or row.role != Role.BUSINESS.value or row.disabled
+                    or row.token_version != token_version or row.password_hash != NOT_ACTIVATED):
+                raise ActivationRefused(username)
+            db.execute(update(users).where(users.c.username == username)
+                       .values(password_hash=hashed, token_version=users.c.token_version + 1))
+            self._record(db, ACTIVATED, username, address=address)
+        return self._get_or_fail(username)
+
+    def renew_activation(self, username: str, *, actor: str | None = None) -> Account:
+        """A new activation for a business account not yet activated; older ones lapse."""
+        with self.engine.begin() as db:
+            row = db.execute(select(users.c.role, users.c.password_hash)
+                             .where(users.c.username == username).with_for_update()).first()
+            if row is None:
+                raise UnknownAccount(username)
+            if row.role != Role.BUSINESS.value or row.password_hash != NOT_ACTIVATED:
+                raise ActivationRefused(username)
+            db.execute(update(users).where(users.c.username == username)
+                       .values(token_version=users.c.token_version + 1))
+            self._record(db, ACTIVATION_RENEWED, username, actor=actor)
+        return self._get_or_fail(username)
 
     def display_names(self) -> dict[str, str]:
         """Username to the name pages show, for every account that has one."""
@@ -275,6 +353,7 @@ class Accounts:
         """A new role (and office); every token and session of the account ends."""
         if office is not None and not _OFFICE.fullmatch(office):
             raise InvalidValue("office", "an office code: letters, digits, - or _")
+        _not_business(role)
         with self.engine.begin() as db:
             before = self._locked(db, username)
             if before.role is Role.ADMIN and role is not Role.ADMIN:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # Years personal data is kept after a complaint closes (PIPL Art. 19, 47);
     # `complaints retention run` erases what is older.
     retention_years: int = Field(default=3, ge=1, le=100)
+    # Whether the public disclosure shows each business's credit grade (SPEC §5: not
+    # unless this says so).
+    public_grade: bool = False
     # Minutes a bearer token stays valid; a changed role or password counts from the next one.
     token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     timezone: str = "Asia/Shanghai"

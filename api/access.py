@@ -5,7 +5,11 @@ reading is the API's business, and this is the rule:
 - operators read every complaint (they take the calls about any case), but not its
   history or past states;
 - mediators read only the complaints assigned to them now, and list only those;
-- admins manage accounts and read no complaints.
+- admins manage accounts and read no complaints;
+- a business (SPEC §14) reads only the complaints against its own credit code, with
+  the consumer's name and phone (needed to settle) but never an address or ID number,
+  and every such read is recorded in the account audit; another business's complaint
+  is not there at all for it (404, not 403), and it reads no files or documents.
 
 Whoever may read a complaint may also work it, so the single-complaint view shows the
 consumer's personal data in full; list summaries are always masked (the view masks
@@ -19,7 +23,7 @@ from typing import Any
 
 from fastapi import Depends
 
-from adapters.accounts import Accounts
+from adapters.accounts import CONSUMER_DATA_READ, Accounts
 from api.auth import CurrentUser, User
 from application.desk import ComplaintDesk
 from application.errors import ComplaintNotFound
@@ -35,6 +39,10 @@ _READ_ALL = (Role.SUPERVISOR, Role.OPERATOR)
 def check_read(user: User, details: ComplaintDetails) -> None:
     if user.role in _READ_ALL:
         return
+    if user.role is Role.BUSINESS:
+        if is_own(user, details):
+            return
+        raise ComplaintNotFound(details.id)
     if user.role is Role.MEDIATOR:
         if details.mediator == user.username:
             return
@@ -44,6 +52,26 @@ def check_read(user: User, details: ComplaintDetails) -> None:
             raise ComplaintNotFound(details.id)
         raise NotPermitted("read", "a mediator reads only the cases assigned to them")
     raise NotPermitted("read", f"the {user.role.value} role does not read complaints")
+
+
+def is_own(user: User, details: ComplaintDetails) -> bool:
+    return (user.role is Role.BUSINESS and user.credit_code is not None
+            and details.business.get("uscc") == user.credit_code)
+
+
+def files_readable(desk: ComplaintDesk, complaint_id: object, user: User) -> ComplaintDetails:
+    """Evidence files and documents stay with the office, even for the business's own
+    case (another business's case is still not there: 404)."""
+    details = readable(desk, complaint_id, user)
+    if user.role is Role.BUSINESS:
+        raise NotPermitted("read files", "a business reads its complaints, not their files")
+    return details
+
+
+def record_business_read(accounts: Accounts, user: User, details: ComplaintDetails) -> None:
+    """A business saw a consumer's name and phone: the account audit keeps every read."""
+    if user.role is Role.BUSINESS:
+        accounts.record(CONSUMER_DATA_READ, user.username, detail=f"complaint {details.id}")
 
 
 def check_supervisor(user: User, what: str) -> None:

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from adapters.settings import Settings
 from api import docs, errors, pages
+from api.activation import ActivationTokens
 from api.auth import AccountStates, Tokens, signing_key
 from api.bootstrap import Wiring, wire
 from api.deps import WiringDep
@@ -63,6 +64,7 @@ def create_app(source: Wiring | Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.tokens = tokens
+    app.state.activation = ActivationTokens(signing_key(settings))
     app.state.metrics = metrics
     app.state.metrics_token = settings.metrics_token
     app.state.account_states = AccountStates()

@@ -47,6 +47,7 @@ class User:
     office: str | None = None
     token_version: int = 0
     organisation: str | None = None  # an entrusted mediator's (Order 121 Art. 19)
+    credit_code: str | None = None  # a business account's own code
 
     @property
     def actor(self) -> Actor:
@@ -164,7 +165,7 @@ def current_user(request: Request, token: Annotated[str | None, Depends(bearer)]
     assert account is not None
     request.state.username = user.username  # for the request log
     return User(account.username, account.role, account.office, account.token_version,
-                account.organisation)
+                account.organisation, account.credit_code)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -42,6 +42,11 @@ from application.desk import ComplaintDesk, utc_now
 from application.reports import Reports
 from application.retention import Retention
 from application.evidence import Blobs, Evidence
+from adapters.business_records import BusinessRecords
+from adapters.odr_register import OdrRegister
+from application.businesses import Businesses
+from adapters.views.odr import OdrView
+from application.odr import Odr
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
 
@@ -93,6 +98,20 @@ class Wiring:
             else lambda: self.projections.catch_up(["reports"]))
 
     @cached_property
+    def odr(self) -> Odr:
+        """Online pre-settlement: the register, forwarding, the window sweep (SPEC §14)."""
+        return Odr(self.desk, OdrRegister(self.engine), self.odr_cases)
+
+    @property
+    def odr_cases(self) -> OdrView:
+        return self.projections.views["odr"]  # type: ignore[return-value]
+
+    @cached_property
+    def businesses(self) -> Businesses:
+        """Pledges and model businesses (SPEC §14)."""
+        return Businesses(BusinessRecords(self.engine), self.credit)
+
+    @cached_property
     def documents(self) -> Documents:
         """Statutory documents, printed as PDF from the case's events (SPEC §12)."""
         return Documents(self.desk, PdfDocuments(self.desk.offices, tz=self.settings.tz))
@@ -129,7 +148,8 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
                              tz=settings.tz),
             StatisticsView(engine, working_days=calendar, tz=settings.tz),
             ReportsView(engine, keeper, index),
-            AbuseSignalsView(engine, lambda: index.lookup_keys, tz=settings.tz)]
+            AbuseSignalsView(engine, lambda: index.lookup_keys, tz=settings.tz),
+            OdrView(engine)]
 
 
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,
@@ -147,6 +167,9 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
                          offices=load_offices(settings.offices),
                          chain_key=chain_key_bytes(settings.chain_key or ""))
     CheckpointTable(engine).setup()
+    OdrRegister(engine).setup()
+    records = BusinessRecords(engine)
+    records.setup()
     views = build_views(engine, settings, clock=clock, calendar=calendar)
     projections = Projections(desk, engine, views)
     projections.setup()
@@ -166,8 +189,11 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         accounts=accounts,
         timeliness=by_name["timeliness"],  # type: ignore[arg-type]
         credit_ledger=ledger, statistics=facts,
-        credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules),
+        credit=Credit(desk=desk, ledger=ledger, facts=facts, rules=ledger.rules,
+                      pledged_on=records.pledged_on),
         disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules,
+                              show_grade=settings.public_grade,
+                              odr_rates=by_name["odr"].rates,  # type: ignore[attr-defined]
                               signals=by_name["abuse_signals"]),  # type: ignore[arg-type]
         retention=Retention(desk, years=settings.retention_years,
                             candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from api.cli_backup import backup, restore
 from api.cli_documents import documents_app
 from api.cli_keys import keys_app
 from api.cli_organisations import organisations_app
+from api.cli_odr import odr_app
 from api.cli_retention import retention_app
 from api.cli_serve import serve
 from api.cli_users import users_app
@@ -35,6 +36,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(keys_app, name="keys")
 app.add_typer(documents_app, name="documents")
 app.add_typer(organisations_app, name="organisation")
+app.add_typer(odr_app, name="odr")
 app.command("serve")(serve)
 app.command("backup")(backup)
 app.command("restore")(restore)

@@ -10,6 +10,7 @@ import uvicorn
 from rich.console import Console
 from rich.table import Table
 
+from api.demo_business import seed_demo_business
 from adapters.demo_data import (
     INTAKE_CENTRE, INTAKE_OPERATORS, MEDIATORS, OFFICES, OPERATORS, SUPERVISOR, DemoFactory,
     record_demo,
@@ -98,6 +99,10 @@ def seed_demo(wiring: Wiring, complaints: int) -> None:
                          operator=DEMO_USERS[0][0], supervisor=SUPERVISOR)
             wiring.projections.catch_up()
         console.print(f"filed {complaints} demo complaints and {reports} reports")
+    business = seed_demo_business(wiring)
+    if business is not None:
+        username, code, password = business
+        created.append((username, f"business {code}", "", password))
     if created:
         table = Table("username", "role", "office", "password",
                       title="demo users (passwords are shown this once)")

@@ -71,6 +71,34 @@ def user_add(
     console.print(f"added {username} ({role.value}{', ' + office if office else ''})")
 
 
+@users_app.command("add-business")
+def user_add_business(
+    username: Annotated[str, typer.Argument(help="Lowercase letters, digits, '.', '_', '-'.")],
+    credit_code: Annotated[str, typer.Option(help="The business's unified social credit code.")],
+    name: Annotated[str | None, typer.Option(help="The business's name as pages show it.")] = None,
+) -> None:
+    """Create a business account bound to its credit code; prints the one-time
+    activation (7 days) with which its holder chooses a password."""
+    from api.activation import ActivationTokens
+    from api.auth import signing_key
+
+    settings = Settings()
+    accounts = _accounts()
+    try:
+        account = accounts.add_business(username, credit_code=credit_code, display_name=name)
+    except AccountExists as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    except InvalidValue as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        accounts.engine.dispose()
+    token = ActivationTokens(signing_key(settings)).issue(account)
+    console.print(f"added {username} (business {account.credit_code})")
+    typer.echo(f"/activate?token={token}")
+
+
 @users_app.command("passwd")
 def user_passwd(username: Annotated[str, typer.Argument()]) -> None:
     """Set a new password, read from standard input."""

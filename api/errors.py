@@ -36,11 +36,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
-from adapters.accounts import AccountExists, LastAdmin, UnknownAccount
+from adapters.accounts import AccountExists, ActivationRefused, LastAdmin, UnknownAccount
 from adapters.faults import is_unavailable
+from application.businesses import NotModelCandidate
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.errors import (
     ComplaintNotFound,
+    NotOnOdrRegister,
     ConcurrentUpdate,
     IdempotencyKeyReused,
     VersionMismatch,
@@ -181,6 +183,19 @@ def _account_exists(_: Request, error: Exception) -> ProblemResponse:
                    field="username")
 
 
+def _not_on_register(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="not-on-odr-register", title="Not on the ODR register")
+
+
+def _not_model_candidate(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="not-model-candidate", title="Not a model candidate")
+
+
+def _activation_refused(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="activation-refused", title="Activation refused",
+                   field="token")
+
+
 def _last_admin(_: Request, error: Exception) -> ProblemResponse:
     return problem(409, str(error), slug="last-admin", title="Last admin")
 
@@ -250,6 +265,8 @@ def install(app: FastAPI) -> None:
         BusinessNotFound: _not_found,
         CreditEntryNotFound: _not_found,
         ConcurrentUpdate: _lost_race,
+        NotOnOdrRegister: _not_on_register,
+        NotModelCandidate: _not_model_candidate,
         VersionMismatch: _version_mismatch,
         IdempotencyKeyReused: _key_reused,
         FileTooLarge: _file_too_large,
@@ -261,6 +278,7 @@ def install(app: FastAPI) -> None:
         UnknownAccount: _unknown_account,
         AccountExists: _account_exists,
         LastAdmin: _last_admin,
+        ActivationRefused: _activation_refused,
         RequestValidationError: _validation_failed,
         HTTPException: _http_error,
     }

@@ -26,7 +26,8 @@ from domain.vocabulary import (
     Outcome, RecusalBy, RejectReason, SatisfactionLevel, State, SuspendReason, TerminateReason,
     WithdrawKind,
 )
-from domain.vocabulary import ErasureBasis
+from domain.vocabulary import ErasureBasis, Role
+from application.errors import ComplaintNotFound
 
 Note = Field(default="", max_length=1000)
 SORT_PATTERN = "^-?(" + "|".join(SORTS) + ")$"
@@ -281,6 +282,12 @@ class OutcomeOut(BaseModel):
     record: str | None = None
 
 
+class OdrReplyOut(BaseModel):
+    settled: bool
+    terms: str
+    amount: str
+
+
 class ComplaintOut(BaseModel):
     id: UUID
     version: int
@@ -351,6 +358,11 @@ class ComplaintOut(BaseModel):
     identity_verified: bool = False
     organisation: str | None = Field(
         None, description="the organisation the case is entrusted to (Art. 19), or null")
+    odr_due: date | None = Field(
+        None, description="while negotiating: the last working day of the ODR business's "
+                          "window to answer")
+    odr_reply: OdrReplyOut | None = Field(
+        None, description="the ODR business's answer, while the consumer is asked")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:
@@ -359,6 +371,9 @@ class ComplaintOut(BaseModel):
         if masked:
             consumer = {"name": _mask(consumer["name"], mask_name),
                         "phone": _mask(consumer["phone"], mask_phone)}
+        elif viewer.role is Role.BUSINESS:
+            # Name and phone to settle with; never the address or ID number (SPEC §14).
+            consumer = {"name": consumer["name"], "phone": consumer["phone"]}
         outcome = details.outcome
         return cls(
             id=details.id, version=details.version, state=State(details.state),
@@ -388,6 +403,11 @@ class ComplaintOut(BaseModel):
             on_legal_hold=details.on_legal_hold, personal_data_erased=details.personal_data_erased,
             reports=[UUID(r) for r in details.reports],
             **_parties_out(details, masked),
+            odr_due=details.odr_due,
+            odr_reply=(OdrReplyOut(settled=details.odr_answer["settled"],
+                                   terms=details.odr_answer["terms"],
+                                   amount=str(details.odr_answer["amount"]))
+                       if details.odr_answer and details.state == "negotiating" else None),
         )
 
 
@@ -420,7 +440,7 @@ def _mask(value: str, mask: Any) -> str:
 def _may_work(viewer: User, details: ComplaintDetails) -> bool:
     try:
         check_read(viewer, details)
-    except NotPermitted:
+    except (NotPermitted, ComplaintNotFound):
         return False
     return True
 

@@ -8,6 +8,8 @@ what-if reads the event log instead and stores nothing (application/what_if.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -132,11 +134,15 @@ class Credit:
     """Queries over the credit ledger and the one credit command, voiding an entry."""
 
     def __init__(self, *, desk: ComplaintDesk, ledger: CreditLedgerReader,
-                 facts: ModelRecordsReader, rules: CreditRules) -> None:
+                 facts: ModelRecordsReader, rules: CreditRules,
+                 pledged_on: Callable[[date], set[str]] | None = None) -> None:
         self.desk = desk
         self.ledger = ledger
         self.facts = facts
         self.rules = rules
+        # Who has an integrity pledge in force on a day: a model candidate needs one
+        # (SPEC §14). Without it (a bare ledger, as the benchmarks run it) none is asked.
+        self.pledged_on = pledged_on
 
     # ----- queries ----------------------------------------------------------
 
@@ -186,14 +192,17 @@ class Credit:
         return sorted(watched, key=lambda g: (-g.points, g.name, g.key))
 
     def model_candidates(self, *, as_of: date) -> list[ModelCandidate]:
-        """Grade A businesses with no penalty in force whose closed complaints of the last
-        window earn a nomination (SPEC §4)."""
+        """Grade A businesses with no penalty in force and a pledge in force, whose closed
+        complaints of the last window earn a nomination (SPEC §4, §14)."""
         since = as_of - timedelta(days=self.rules.in_force_days - 1)
         records = self.facts.model_records(since=since, until=as_of)
         points = self.ledger.points(as_of=as_of, keys=list(records))
         names = self.ledger.businesses()
+        pledged = self.pledged_on(as_of) if self.pledged_on is not None else None
         chosen = []
         for key, record in records.items():
+            if pledged is not None and key not in pledged:
+                continue
             p = points.get(key, 0)
             if model_shortfalls(self.rules.grade_for(p), record, self.rules.model, points=p):
                 continue

@@ -36,6 +36,7 @@ from application.errors import (
     ComplaintNotFound,
     ConcurrentUpdate,
     IdempotencyKeyReused,
+    NotOnOdrRegister,
     VersionMismatch,
 )
 from application.numbering import lowest_unclaimed
@@ -266,6 +267,43 @@ class ComplaintDesk(Application[UUID]):
         self._run(complaint_id, expected_version, lambda c, at: c.entrust(
             actor=actor, at=at, organisation=organisation, consumer_consent=consumer_consent,
             business_consent=business_consent))
+    # ----- online pre-settlement (SPEC §14) ------------------------------------------
+
+    def forward(self, complaint_id: UUID, *, actor: Actor, consent: object, note: str = "",
+                on_register: Callable[[str | None, Any], bool],
+                expected_version: int | None = None) -> None:
+        """Forward to the business, which must be on the ODR register today."""
+        def command(c: Complaint, at: datetime) -> None:
+            if not on_register(c.business.get("uscc"), at.astimezone(self.tz).date()):
+                raise NotOnOdrRegister(c.business.get("uscc"))
+            c.forward(actor=actor, at=at, consent=consent, note=note)
+        self._run(complaint_id, expected_version, command)
+
+    def business_reply(self, complaint_id: UUID, *, actor: Actor, credit_code: str | None,
+                       settled: object, terms: str, amount: object,
+                       expected_version: int | None = None) -> None:
+        def command(c: Complaint, at: datetime) -> None:
+            if not credit_code or c.business.get("uscc") != credit_code:
+                raise ComplaintNotFound(complaint_id)  # another's complaint is not there
+            c.business_reply(actor=actor, at=at, settled=settled, terms=terms, amount=amount)
+        self._run(complaint_id, expected_version, command)
+
+    def confirm_settlement(self, complaint_id: UUID, *, actor: Actor, note: str = "",
+                           expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.confirm_settlement(
+            actor=actor, at=at, note=note))
+
+    def return_from_negotiation(self, complaint_id: UUID, *, actor: Actor, note: str = "",
+                                lapsed: bool = False,
+                                expected_version: int | None = None) -> None:
+        self._run(complaint_id, expected_version, lambda c, at: c.return_from_negotiation(
+            actor=actor, at=at, note=note, lapsed=lapsed))
+
+    def clocks_of(self, complaint_id: UUID) -> Any:
+        """The complaint's clocks from its whole history (None without a timekeeper)."""
+        if self.timekeeper is None:
+            return None
+        return self.timekeeper.replay(self.events.get(complaint_id))
 
     @property
     def _directory(self) -> Offices:

@@ -49,3 +49,11 @@ class ReportNotFound(ComplaintNotFound):
     def __init__(self, report_id: UUID | str) -> None:
         DomainError.__init__(self, f"no report {report_id}")
         self.complaint_id = report_id
+class NotOnOdrRegister(DomainError):
+    """Only a business on the ODR register settles complaints before the decision."""
+
+    def __init__(self, credit_code: str | None) -> None:
+        super().__init__("the business is not on the ODR register today"
+                         if credit_code else "a business without a credit code cannot be "
+                                             "on the ODR register")
+        self.credit_code = credit_code

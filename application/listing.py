@@ -23,6 +23,7 @@ class ListFilter:
     received_before: datetime | None = None  # up to, not including, this moment
     overdue: bool | None = None  # a running clock past its due moment, now
     sort: str = "-received_at"
+    business_key: str | None = None  # exactly this business (a business's own list)
 
 
 # What a list may be sorted by; a leading "-" sorts from the largest.

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import statistics as stats
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from application.credit import CreditLedgerReader
 from domain.credit_rules import CreditRules
@@ -236,7 +236,11 @@ class PublicBusiness:
     withdrawn: int
     settled_privately: int
     median_handling_working_days: Decimal | None
-    grade: str
+    grade: str | None  # only where the deployment publishes grades (SPEC §5)
+    # For a business on the ODR register: complaints forwarded to it to settle first,
+    # and the share it settled (先行和解率; SPEC §14).
+    odr_forwarded: int | None = None
+    odr_settlement_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,7 @@ class PublicPage:
     total: int
     page: int
     per_page: int
+    show_grade: bool = False
 
 
 class FactsReader(Protocol):
@@ -266,11 +271,15 @@ class Disclosure:
     """`GET /stats` for supervisors and `GET /public/businesses` for anyone."""
 
     def __init__(self, *, facts: FactsReader, ledger: CreditLedgerReader,
-                 rules: CreditRules, signals: SignalsReader | None = None) -> None:
+                 rules: CreditRules, signals: SignalsReader | None = None,
+                 show_grade: bool = False,
+                 odr_rates: Callable[[list[str]], list[Any]] | None = None) -> None:
         self.facts = facts
         self.ledger = ledger
         self.rules = rules
         self.signals = signals
+        self.show_grade = show_grade
+        self.odr_rates = odr_rates
 
     def statistics(self, *, since: date, until: date) -> Statistics:
         if since > until:
@@ -289,7 +298,9 @@ class Disclosure:
         q = (q or "").strip() or None
         facts, total = self.facts.public_facts(q, since=year_before(as_of), until=as_of,
                                                page=page, per_page=per_page)
-        points = self.ledger.points(as_of=as_of, keys=[f.key for f in facts])
+        keys = [f.key for f in facts]
+        points = self.ledger.points(as_of=as_of, keys=keys) if self.show_grade else {}
+        odr = {r.business_key: r for r in self.odr_rates(keys)} if self.odr_rates else {}
         items = [
             PublicBusiness(
                 key=f.key, name=f.name, accepted_12_months=f.accepted, closed=f.closed,
@@ -297,11 +308,15 @@ class Disclosure:
                 mediation_success_rate=f.mediation.success_rate,
                 withdrawn=f.mediation.withdrawn, settled_privately=f.mediation.settled_privately,
                 median_handling_working_days=median_days(f.handling_days),
-                grade=self.rules.grade_for(points.get(f.key, 0)).value,
+                grade=(self.rules.grade_for(points.get(f.key, 0)).value if self.show_grade
+                       else None),
+                odr_forwarded=odr[f.key].forwarded if f.key in odr else None,
+                odr_settlement_rate=odr[f.key].rate if f.key in odr else None,
             )
             for f in facts
         ]
-        return PublicPage(as_of=as_of, q=q, items=items, total=total, page=page, per_page=per_page)
+        return PublicPage(as_of=as_of, q=q, items=items, total=total, page=page,
+                          per_page=per_page, show_grade=self.show_grade)
 
 
 def year_before(day: date) -> date:

@@ -69,6 +69,8 @@ class ComplaintDetails:
     identity_due_at: datetime | None = None  # the end of `identity_due`, in the desk's zone
     identity_verified: bool = False
     organisation: str | None = None  # entrusted to (Order 121 Art. 19)
+    odr_due: date | None = None  # the ODR business's window, while it runs (SPEC §14)
+    odr_answer: dict[str, Any] | None = None  # the business's reply while negotiating
 
     @classmethod
     def of(cls, complaint: Complaint, clocks: CaseClocks | None = None,
@@ -77,6 +79,7 @@ class ComplaintDetails:
         mediation = clocks.latest(ClockName.MEDIATION) if clocks else None
         told = clocks.running(ClockName.DECISION_NOTICE) if clocks else None
         notice = clocks.running(ClockName.NOTICE) if clocks else None
+        odr = clocks.running(ClockName.ODR) if clocks else None
         business = dict(complaint.business)
         business["key"] = business_key(business["name"], business.get("uscc"))
         return cls(
@@ -134,6 +137,8 @@ class ComplaintDetails:
             identity_due_at=complaint.identity_due_at,
             identity_verified=complaint.identity_verified,
             organisation=complaint.organisation,
+            odr_due=odr.due_day if odr else None,
+            odr_answer=dict(complaint.odr_answer) if complaint.odr_answer else None,
         )
 
 

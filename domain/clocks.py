@@ -42,12 +42,15 @@ class ClockName(Coded):
     MEDIATION = "mediation"
     NOTICE = "notice"
     IDENTITY = "identity"  # proof of identity asked for, by the day the operator set
+    # The ODR business's window to answer a forwarded complaint (SPEC §14).
+    ODR = "odr"
 
 
 _LIMIT_OF = {
     ClockName.ACCEPTANCE: "acceptance",
     ClockName.MEDIATION: "mediation",
     ClockName.NOTICE: "termination_notice",
+    ClockName.ODR: "odr_window",
 }
 _TERMINAL = frozenset(state.value for state in TERMINAL_STATES)
 
@@ -296,12 +299,21 @@ class Timekeeper:
     def _withdrawn(self, case: CaseClocks, event: Any, at: datetime) -> None:
         after_acceptance = case.running(ClockName.MEDIATION) is not None
         for clock in (ClockName.ACCEPTANCE, ClockName.DECISION_NOTICE, ClockName.MEDIATION,
-                      ClockName.IDENTITY):
+                      ClockName.IDENTITY, ClockName.ODR):
             self._stop(case, clock, at, "withdrawn")
         if after_acceptance:
             # A withdrawal after acceptance ends mediation (Order 121 Art. 23(一)): both
             # parties are told within the same period as for any termination.
             self._start(case, ClockName.NOTICE, self._in_force(at), at, event.originator_version)
+
+    def _forwarded(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        # The office decides only if the business does not settle: its clock stops here.
+        self._stop(case, ClockName.ACCEPTANCE, at, "forwarded")
+        self._start(case, ClockName.ODR, self._in_force(at), at, event.originator_version)
+
+    def _returned_from_negotiation(self, case: CaseClocks, event: Any, at: datetime) -> None:
+        self._stop(case, ClockName.ODR, at, "lapsed" if event.lapsed else "returned")
+        self._start(case, ClockName.ACCEPTANCE, self._in_force(at), at, event.originator_version)
 
     def _recusal_requested(self, case: CaseClocks, event: Any, at: datetime) -> None:
         # Mediation is suspended (中止) until the decision (Order 121 Art. 21).
@@ -462,4 +474,8 @@ _HANDLERS: dict[str, Any] = {
     "Withdrawn": Timekeeper._withdrawn,
     "IdentityRequested": Timekeeper._identity_requested,
     "IdentityVerified": _stops(ClockName.IDENTITY, by="verified"),
+    "Forwarded": Timekeeper._forwarded,
+    "BusinessReplied": _stops(ClockName.ODR, by="replied"),
+    "SettlementConfirmed": _stops(ClockName.ODR, by="settled"),
+    "ReturnedFromNegotiation": Timekeeper._returned_from_negotiation,
 }

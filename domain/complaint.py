@@ -23,6 +23,7 @@ from domain.errors import (
     CommandNotAllowed, ErasureRefused, IdentityCheckRunning, InvalidValue,
     MediationPeriodRunning, NotPermitted,
 )
+from domain.identifiers import business_key
 from domain.evidence import MAX_CASE_BYTES, EvidenceFile, FileTooLarge
 from domain.intake import Intake, bounded_text, code, money, office_code
 from domain.offices import Offices
@@ -932,6 +933,75 @@ class Complaint(Aggregate):
                                "a mediator of an organisation works only entrusted cases")
 
 
+    # ----- online pre-settlement by an ODR business (SPEC §14; Order 121 Art. 6) ----
+    # Histories from before ODR never carry these events: the defaults stand for them.
+
+    odr_reply: bool | None = None
+    odr_answer: dict[str, Any] | None = None
+
+    def forward(self, *, actor: Actor, at: datetime, consent: object, note: str = "") -> None:
+        """Send a filed complaint to its ODR business; the application has checked the
+        business is on the register when `at` falls."""
+        state = self._decide("forward", actor, consent=consent)
+        note = bounded_text(note, "note", 1000, required=False)
+        self._forwarded(actor=actor.as_data(), at=at, state=state, consent=True, note=note,
+                        business_key=business_key(self.business["name"],
+                                                  self.business.get("uscc")))
+
+    @event("Forwarded")
+    def _forwarded(self, actor: dict[str, str], at: datetime, state: str, consent: bool,
+                   note: str, business_key: str) -> None:
+        self.state = State(state)
+        self.odr_reply = None
+        self.odr_answer = None
+
+    def business_reply(self, *, actor: Actor, at: datetime, settled: object, terms: str,
+                       amount: object) -> None:
+        state = self._decide("business-reply", actor)
+        if not isinstance(settled, bool):
+            raise InvalidValue("settled", "must be true or false")
+        terms = bounded_text(terms, "terms", 5000)
+        sum_ = money(amount, "amount")
+        self._business_replied(actor=actor.as_data(), at=at, state=state, settled=settled,
+                               terms=terms, amount=sum_)
+
+    @event("BusinessReplied")
+    def _business_replied(self, actor: dict[str, str], at: datetime, state: str,
+                          settled: bool, terms: str, amount: Decimal) -> None:
+        self.state = State(state)
+        self.odr_reply = settled
+        self.odr_answer = {"settled": settled, "terms": terms, "amount": amount, "at": at}
+
+    def confirm_settlement(self, *, actor: Actor, at: datetime, note: str = "") -> None:
+        """The consumer confirmed the business's settlement: resolved before any decision."""
+        state = self._decide("confirm-settlement", actor)
+        note = bounded_text(note, "note", 1000, required=False)
+        self._settlement_confirmed(actor=actor.as_data(), at=at, state=state, note=note)
+
+    @event("SettlementConfirmed")
+    def _settlement_confirmed(self, actor: dict[str, str], at: datetime, state: str,
+                              note: str) -> None:
+        self.state = State(state)
+        answer = self.odr_answer or {}
+        self.outcome = {"outcome": "settled_by_business",
+                        "amount_recovered": answer.get("amount", Decimal("0")),
+                        "terms": answer.get("terms", ""), "mode": "online", "record": None}
+
+    def return_from_negotiation(self, *, actor: Actor, at: datetime, note: str = "",
+                                lapsed: bool = False) -> None:
+        """Back to `filed` for the office's decision, with a fresh acceptance clock;
+        `lapsed` when the ODR window ran out without an answer."""
+        state = self._decide("return", actor)
+        note = bounded_text(note, "note", 1000, required=False)
+        self._returned_from_negotiation(actor=actor.as_data(), at=at, state=state, note=note,
+                                        lapsed=lapsed)
+
+    @event("ReturnedFromNegotiation")
+    def _returned_from_negotiation(self, actor: dict[str, str], at: datetime, state: str,
+                                   note: str, lapsed: bool) -> None:
+        self.state = State(state)
+        self.odr_reply = None
+
 def identity_due_day(raw: object, *, today: date) -> date:
     if isinstance(raw, str):
         try:
@@ -985,4 +1055,8 @@ COMMAND_METHODS: dict[str, str] = {
     "consent": "record_consent",
     "change-request": "change_request",
     "entrust": "entrust",
+    "forward": "forward",
+    "business-reply": "business_reply",
+    "confirm-settlement": "confirm_settlement",
+    "return": "return_from_negotiation",
 }

@@ -33,6 +33,7 @@ class HasLifecycle(Protocol):
     identity_open: bool  # proof of identity was asked for and has not come
     joint: object
     organisation: str | None  # the organisation an entrusted case went to
+    odr_reply: bool | None  # the ODR business's answer: settled or not; None before one
 
 
 def is_suspended(complaint: HasLifecycle, **_: Any) -> bool:
@@ -109,10 +110,22 @@ def not_entrusted(complaint: HasLifecycle, **_: Any) -> bool:
 
 def is_joint(complaint: HasLifecycle, **_: Any) -> bool:
     return bool(complaint.joint)
+def consent_recorded(complaint: HasLifecycle, consent: bool = False, **_: Any) -> bool:
+    # Forwarding to the business needs the consumer's recorded consent (SPEC §14).
+    return consent is True
+
+
+def awaiting_reply(complaint: HasLifecycle, **_: Any) -> bool:
+    return complaint.odr_reply is None
+
+
+def settled_by_business(complaint: HasLifecycle, **_: Any) -> bool:
+    return complaint.odr_reply is True
 
 
 F, A, R, M = State.FILED, State.ACCEPTED, State.REJECTED, State.MEDIATED
 RS, T, E, W = State.RESOLVED, State.TERMINATED, State.ESCALATED, State.WITHDRAWN
+N = State.NEGOTIATING
 CLOSED = [R, RS, T, E, W]
 
 FREE = no_recusal_pending
@@ -136,7 +149,8 @@ TABLE: list[dict[str, Any]] = [
     {"trigger": "notice", "source": [T, W], "dest": None, "conditions": notice_pending},
     {"trigger": "escalate", "source": [M, T], "dest": E, "conditions": FREE},
     {"trigger": "escalate", "source": RS, "dest": E, "conditions": breach_claimed},
-    {"trigger": "withdraw", "source": [F, A, M], "dest": W, "conditions": consented("withdraw")},
+    {"trigger": "withdraw", "source": [F, A, M, N], "dest": W,
+     "conditions": consented("withdraw")},
     {"trigger": "satisfaction", "source": CLOSED, "dest": None, "conditions": not_yet_rated},
     # Identity checks (Art. 10) and joint cases (Art. 12): domain/parties.py.
     {"trigger": "request-identity", "source": F, "dest": None,
@@ -148,6 +162,12 @@ TABLE: list[dict[str, Any]] = [
      "conditions": [FREE, consented("change-request")]},
     # Entrusted mediation (Art. 19): before a mediator is assigned, and only once.
     {"trigger": "entrust", "source": A, "dest": None, "conditions": not_entrusted},
+    # Online pre-settlement (先行和解) by an ODR business, before the decision (SPEC §14).
+    {"trigger": "forward", "source": F, "dest": N, "conditions": consent_recorded},
+    {"trigger": "business-reply", "source": N, "dest": None, "conditions": awaiting_reply},
+    {"trigger": "confirm-settlement", "source": N, "dest": RS,
+     "conditions": settled_by_business},
+    {"trigger": "return", "source": N, "dest": F},
 ]
 
 COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(row["trigger"] for row in TABLE))
@@ -205,7 +225,8 @@ def allowed_commands(complaint: HasLifecycle) -> list[str]:
                                    complaint.decision_notified, complaint.rated,
                                    complaint.at_intake, complaint.materials_complete,
                                    complaint.consents_missing, complaint.identity_open,
-                                   bool(complaint.joint), complaint.organisation)))
+                                   bool(complaint.joint), complaint.organisation,
+                                   complaint.odr_reply)))
 
 
 class _Snapshot(NamedTuple):
@@ -223,11 +244,13 @@ class _Snapshot(NamedTuple):
     identity_open: bool = False
     joint: bool = False
     organisation: str | None = None
+    odr_reply: bool | None = None
 
 
 _SATISFYING: dict[str, dict[str, Any]] = {
     "escalate": {"reason": AGREEMENT_BREACHED},
     "terminate": {"reason": "business_refused"},
+    "forward": {"consent": True},
 }
 
 

@@ -70,6 +70,12 @@ WHO: dict[str, tuple[object, ...]] = {
     "change-request": (OP, ASSIGNED_MEDIATOR),
     # Entrusted mediation (Art. 19): the office entrusts; the organisation never does.
     "entrust": (OP, SUP),
+    # Online pre-settlement (SPEC §14); which business may answer is its credit code's
+    # business, checked where the account's code is known (application/odr.py).
+    "forward": (OP,),
+    "business-reply": (Role.BUSINESS,),
+    "confirm-settlement": (OP,),
+    "return": (OP, SUP),
 }
 
 

@@ -52,6 +52,9 @@ class Regulation:
     report_decision: TimeLimit = TimeLimit(15)
     report_extension: TimeLimit = TimeLimit(15)
     reporter_notice: TimeLimit = TimeLimit(5)
+    # The window an ODR business has to answer a forwarded complaint (the national
+    # 12315 platform's 10 working days; Order 121 Art. 6 encourages such settlement).
+    odr_window: TimeLimit = TimeLimit(10)
 
 
 R, T, S = RejectReason, TerminateReason, SuspendReason

@@ -21,6 +21,8 @@ class State(Coded):
     TERMINATED = "terminated"
     ESCALATED = "escalated"
     WITHDRAWN = "withdrawn"
+    # Before the decision, an ODR business is trying to settle it (SPEC §14).
+    NEGOTIATING = "negotiating"
 
 
 TERMINAL_STATES = frozenset(
@@ -34,6 +36,8 @@ class Role(Coded):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     INSPECTOR = "inspector"  # 执法人员: works reports and violation clues (SPEC §13)
+    # A respondent's own account, bound to its credit code (SPEC §14).
+    BUSINESS = "business"
 
 
 class Channel(Coded):

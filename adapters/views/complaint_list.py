@@ -199,6 +199,8 @@ class ComplaintListView(View):
                 | (c.business_key == wanted)
                 | c.business_name.contains(criteria.business.strip(), autoescape=True)
             )
+        if criteria.business_key:
+            conditions.append(c.business_key == criteria.business_key)
         if criteria.industry:
             conditions.append(c.industry == criteria.industry)
         if criteria.channel:

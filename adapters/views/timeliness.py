@@ -667,7 +667,7 @@ def _clock_named(name: str) -> str:
     try:
         return ClockName(name).value
     except ValueError:
-        raise InvalidValue("clock", "must be one of acceptance, mediation, notice") from None
+        raise InvalidValue("clock", "must be one of acceptance, mediation, notice, odr") from None
 
 
 def _closed_tally(criteria: TimelinessFilter, since: date, through: date) -> Select[Any]:

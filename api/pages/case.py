@@ -226,6 +226,12 @@ ACTIONS: dict[str, Run] = {
         expected_version=v),
     "withdraw": lambda w, i, u, f, v: w.desk.withdraw(
         i, actor=u.actor, note=_note(f), kind=_optional(f, "kind"), expected_version=v),
+    "forward": lambda w, i, u, f, v: w.odr.forward(
+        i, actor=u.actor, consent=f.get("consent") == "on", note=_note(f), expected_version=v),
+    "confirm-settlement": lambda w, i, u, f, v: w.desk.confirm_settlement(
+        i, actor=u.actor, note=_note(f), expected_version=v),
+    "return": lambda w, i, u, f, v: w.desk.return_from_negotiation(
+        i, actor=u.actor, note=_note(f), expected_version=v),
     "satisfaction": lambda w, i, u, f, v: w.desk.record_satisfaction(
         i, actor=u.actor, level=_optional(f, "level"), comment=f.get("comment", ""),
         expected_version=v),

@@ -25,4 +25,5 @@ def disclosure(request: Request, q: str | None = None,
     found = wiring.disclosure.public_businesses((q or "")[:200], as_of=today(wiring),
                                                 page=positive_int(page_no), per_page=20)
     return render(request, "public.html", found=found, q=found.q or "",
-                  pages=max(1, -(-found.total // found.per_page)))
+                  pages=max(1, -(-found.total // found.per_page)),
+                  models=wiring.businesses.models())

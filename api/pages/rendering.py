@@ -42,7 +42,8 @@ environment = Environment(
 
 # The pages each role starts from, and what the navigation offers it.
 HOME = {Role.OPERATOR: "/queue", Role.MEDIATOR: "/my-cases", Role.SUPERVISOR: "/dashboard",
-        Role.ADMIN: "/home", Role.INSPECTOR: "/reports"}
+        Role.ADMIN: "/home", Role.INSPECTOR: "/reports",
+        Role.BUSINESS: "/my-business"}
 NAV: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.OPERATOR: (("/intake", "nav.intake"), ("/queue", "nav.queue"),
                     ("/cases", "nav.cases"), ("/reports", "nav.reports")),
@@ -53,6 +54,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
                       ("/reports/figures", "nav.report_figures")),
     Role.INSPECTOR: (("/reports", "nav.reports"), ("/reports/new", "nav.report_intake")),
     Role.ADMIN: (("/accounts", "accounts.nav"), ("/audit/accounts", "account_audit.nav")),
+    Role.BUSINESS: (("/my-business", "nav.my_business"),),
 }
 
 

@@ -158,7 +158,8 @@ def change_role(username: Username, body: RoleIn, admin: Admin, wiring: WiringDe
 
 
 EventKind = Literal["signed_in", "sign_in_failed", "signed_out", "created", "disabled",
-                    "enabled", "password_reset", "role_changed"]
+                    "enabled", "password_reset", "role_changed", "activated",
+                    "activation_renewed", "consumer_data_read"]
 
 
 @router.get("/audit/accounts", response_model=list[AccountEventOut])

@@ -54,7 +54,7 @@ def add_attachment(complaint_id: UUID, file: Annotated[UploadFile, File(
 @router.get("/{complaint_id}/attachments", response_model=list[AttachmentOut])
 def list_attachments(complaint_id: UUID, user: CurrentUser,
                      wiring: WiringDep) -> list[AttachmentOut]:
-    access.readable(wiring.desk, complaint_id, user)
+    access.files_readable(wiring.desk, complaint_id, user)
     return [AttachmentOut.of(a) for a in wiring.evidence.listed(complaint_id)]
 
 
@@ -63,7 +63,7 @@ def list_attachments(complaint_id: UUID, user: CurrentUser,
                 "schema": {"type": "string", "format": "binary"}}}}})
 def download_attachment(complaint_id: UUID, attachment_id: str, user: CurrentUser,
                         wiring: WiringDep) -> Response:
-    access.readable(wiring.desk, complaint_id, user)
+    access.files_readable(wiring.desk, complaint_id, user)
     attachment, data = wiring.evidence.content(complaint_id, attachment_id[:64])
     return file_response(attachment, data)
 

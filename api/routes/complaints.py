@@ -72,9 +72,11 @@ def list_complaints(criteria: Annotated[ListQuery, Query()], user: CurrentUser,
 
 @router.get("/{complaint_id}", response_model=ComplaintOut,
             responses={200: {"headers": ETAG}, **documented(404)})
-def get_complaint(complaint_id: UUID, user: CurrentUser, desk: Desk, response: Response,
+def get_complaint(complaint_id: UUID, user: CurrentUser, wiring: WiringDep, response: Response,
                   as_of: AsOf = None) -> ComplaintOut:
-    return view(access.readable(desk, complaint_id, user, as_of), user, response)
+    details = access.readable(wiring.desk, complaint_id, user, as_of)
+    access.record_business_read(wiring.accounts, user, details)
+    return view(details, user, response)
 
 
 @router.get("/{complaint_id}/history", response_model=list[HistoryItemOut],

@@ -56,7 +56,7 @@ def issue_document(complaint_id: UUID, body: DocumentRequest, user: CurrentUser,
 @router.get("/{complaint_id}/documents", response_model=list[DocumentOut])
 def list_documents(complaint_id: UUID, user: CurrentUser,
                    wiring: WiringDep) -> list[DocumentOut]:
-    access.readable(wiring.desk, complaint_id, user)
+    access.files_readable(wiring.desk, complaint_id, user)
     return [DocumentOut.of(d) for d in wiring.documents.listed(complaint_id)]
 
 
@@ -65,7 +65,7 @@ def list_documents(complaint_id: UUID, user: CurrentUser,
                 "schema": {"type": "string", "format": "binary"}}}}, **errors.documented(409)})
 def download_document(complaint_id: UUID, document_id: UUID, user: CurrentUser,
                       wiring: WiringDep) -> Response:
-    access.readable(wiring.desk, complaint_id, user)
+    access.files_readable(wiring.desk, complaint_id, user)
     document, pdf = wiring.documents.pdf(complaint_id, str(document_id))
     return pdf_response(document, pdf)
 

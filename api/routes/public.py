@@ -1,4 +1,5 @@
-"""Public disclosure (SPEC §5): per business, counts and a grade. No login, and nothing
+"""Public disclosure (SPEC §5): per business, counts, the ODR settlement rate, and the
+grade only where `COMPLAINTS_PUBLIC_GRADE` publishes it. No login, and nothing
 personal: the facts behind it hold no consumer data at all."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def public_businesses(wiring: WiringDep,
                       page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                       per_page: Annotated[int, Query(ge=1, le=100)] = 20) -> PublicPage:
     """Businesses with complaints accepted in the last 12 months: how many, the share
-    resolved, the median handling time in working days, and the credit grade."""
+    resolved, the median handling time in working days, the ODR settlement rate for a
+    business on the register, and the credit grade where the deployment publishes it."""
     as_of = wiring.desk.clock().astimezone(wiring.desk.tz).date()
     return wiring.disclosure.public_businesses(q, as_of=as_of, page=page, per_page=per_page)

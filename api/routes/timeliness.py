@@ -33,7 +33,7 @@ class TimelinessQuery(BaseModel):
     office: str | None = Field(default=None, max_length=32)
     mediator: str | None = Field(default=None, max_length=64)
     clock: Literal["acceptance", "decision_notice", "mediation", "notice",
-                   "identity"] | None = None
+                   "identity", "odr"] | None = None
     overdue: bool | None = None
     due_soon: bool | None = Field(default=None, description="<= 2 working days left")
     as_of: Moment | None = Field(default=None, description="default: now")

@@ -84,6 +84,11 @@ STEPS["withdrawn after acceptance"] = [*STEPS["accepted"], ("withdraw", "op01", 
 # Filed at the intake centre, which dispatches complaints (Order 121 Art. 41).
 STEPS["at intake"] = []
 INTAKE_CENTRE = "SH-12315"
+# Online pre-settlement (SPEC §14): the business must be on the ODR register, and the
+# business's own account (biz01) answers.
+STEPS["negotiating"] = [("forward", "op01", {"consent": True, "note": "消费者同意"})]
+STEPS["negotiating (settled)"] = [*STEPS["negotiating"], ("business-reply", "biz01", {
+    "settled": True, "terms": "全额退款", "amount": "1280.00"})]
 STEPS["held"] = [*STEPS["resolved"], ("legal-hold", "sup01", {"reference": "监管调查"})]
 STEPS["identity requested"] = [("request-identity", "op01", {"due": "2026-05-15"})]
 # A joint complaint of three consumers, consumer 0 their representative (Order 121 Art. 12).

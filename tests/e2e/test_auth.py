@@ -19,7 +19,7 @@ from api.cli import app as cli
 from domain.vocabulary import Role
 from tests.e2e.conftest import SECRET, password_of
 
-OPEN = ("/api/v1/auth/token", "/api/v1/public/")
+OPEN = ("/api/v1/auth/token", "/api/v1/auth/activate", "/api/v1/public/")
 
 
 def test_staff_sign_in_with_the_password_form_and_get_an_expiring_bearer_token(api):

@@ -7,14 +7,19 @@ allowed, so the only thing that can refuse it is who is asking: allowed cells an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import adapters
 
 DEFAULT_RULES = (Path(adapters.__file__).parent / "data" / "credit_rules.toml").read_text()
-PEOPLE = ("anonymous", "op01", "med01", "med02", "sup01", "adm01")
+PEOPLE = ("anonymous", "op01", "med01", "med02", "sup01", "adm01", "biz01", "biz02")
 # med01 is the mediator assigned to every mediated case below; med02 is another mediator.
+# biz01 is the business every case below is against; biz02 is another business, for
+# which those cases are not there at all (404 where it could otherwise look).
+USCC = "91350100M000100Y43"
+OTHER_USCC = "91110000600037341L"
 
 
 @dataclass(frozen=True)
@@ -26,11 +31,13 @@ class Cell:
     body: dict[str, Any] | None = None
     params: dict[str, Any] | None = None
     files: dict[str, Any] | None = None  # a multipart upload instead of a JSON body
+    hidden: frozenset[str] = frozenset()  # who is answered 404: the case is not theirs
 
 
 def cell(method: str, path: str, state: str | None, allowed: str, body: Any = None,
-         params: Any = None, files: Any = None) -> Cell:
-    return Cell(method, path, state, frozenset(allowed.split()), body, params, files)
+         params: Any = None, files: Any = None, hidden: str = "") -> Cell:
+    return Cell(method, path, state, frozenset(allowed.split()), body, params, files,
+                frozenset(hidden.split()))
 
 
 RECEIPT = {"file": ("receipt.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32,
@@ -43,7 +50,7 @@ FILING = None  # filled in per call
 MATRIX = [
     cell("POST", C, None, "op01", FILING),
     cell("GET", C, None, "op01 med01 med02 sup01"),
-    cell("GET", ID, "mediated", "op01 med01 sup01"),
+    cell("GET", ID, "mediated", "op01 med01 sup01 biz01", hidden="biz02"),
     cell("GET", ID, "mediated", "sup01", params={"as_of": 1}),
     cell("GET", ID + "/history", "filed", "sup01"),
     cell("POST", ID + "/accept", "filed", "op01"),
@@ -80,7 +87,7 @@ MATRIX = [
          {"forum": "court", "reason": "agreement_breached"}),
     cell("POST", ID + "/satisfaction", "resolved", "op01", {"score": 4}),
     cell("POST", ID + "/satisfaction", "rejected", "op01", {"score": 2, "comment": "不满意"}),
-    cell("GET", "/api/v1/auth/me", None, "op01 med01 med02 sup01 adm01"),
+    cell("GET", "/api/v1/auth/me", None, "op01 med01 med02 sup01 adm01 biz01 biz02"),
     cell("GET", ID + "/verify", "mediated", "sup01"),
     cell("GET", "/api/v1/audit/verify", None, "sup01"),
     cell("GET", "/api/v1/timeliness", None, "op01 med01 med02 sup01"),
@@ -93,7 +100,7 @@ MATRIX = [
     cell("POST", ID + "/legal-hold", "resolved", "sup01", {"reference": "监管调查"}),
     cell("POST", ID + "/legal-hold/release", "held", "sup01", {"reference": "调查结束"}),
     cell("POST", ID + "/erase", "resolved", "sup01", {"basis": "request"}),
-    cell("GET", ID + "/attachments", "mediated", "op01 med01 sup01"),
+    cell("GET", ID + "/attachments", "mediated", "op01 med01 sup01", hidden="biz02"),
     cell("POST", ID + "/attachments", "mediated", "op01 med01 sup01", files=RECEIPT),
     cell("GET", "/api/v1/exports/complaints", None, "op01 med01 med02 sup01"),
     cell("GET", "/api/v1/accounts", None, "adm01"),
@@ -102,7 +109,7 @@ MATRIX = [
          {"role": "operator", "password": "a-long-secret-1"}),  # a new username per call
     cell("POST", ID + "/documents", "mediated", "op01 med01 sup01", {"kind": "acceptance_notice"}),
     cell("POST", ID + "/documents", "rejected", "op01 sup01", {"kind": "rejection_notice"}),
-    cell("GET", ID + "/documents", "mediated", "op01 med01 sup01"),
+    cell("GET", ID + "/documents", "mediated", "op01 med01 sup01", hidden="biz02"),
     cell("POST", ID + "/request-identity", "filed", "op01", {"due": "2026-05-15"}),
     cell("POST", ID + "/identity-verified", "identity requested", "op01", {"note": "已核验"}),
     cell("POST", ID + "/consent", "joint mediated", "op01 med01 sup01",
@@ -112,8 +119,26 @@ MATRIX = [
          {"organisation": "SH-XB", "consumer_consent": True, "business_consent": True}),
     cell("GET", "/api/v1/organisations", None, "op01 sup01 adm01"),
     cell("POST", "/api/v1/organisations", None, "adm01", {"name": "某调解委员会"}),
+    # Businesses at the desk (SPEC §14).
+    cell("POST", ID + "/forward", "filed", "op01", {"consent": True}),
+    cell("POST", ID + "/business-reply", "negotiating", "biz01",
+         {"settled": True, "terms": "退款", "amount": "10"}, hidden="biz02"),
+    cell("POST", ID + "/confirm-settlement", "negotiating (settled)", "op01", {"note": "已确认"}),
+    cell("POST", ID + "/return", "negotiating", "op01 sup01", {"note": "未和解"}),
+    cell("GET", "/api/v1/business/complaints", None, "biz01 biz02"),
+    cell("GET", "/api/v1/odr/businesses", None, "op01 med01 med02 sup01 adm01 biz01 biz02"),
+    cell("POST", "/api/v1/odr/businesses", None, "sup01 biz01",
+         {"credit_code": USCC, "name": "上海优选", "start": "2026-01-01"}),
+    cell("POST", f"/api/v1/odr/businesses/{USCC}/leave", None, "sup01 biz01",
+         {"last_day": "2026-12-31"}),
+    cell("GET", f"/api/v1/businesses/{USCC}/pledges", None,
+         "op01 med01 med02 sup01 adm01 biz01 biz02"),
+    cell("POST", f"/api/v1/businesses/{USCC}/pledges", None, "sup01 biz01",
+         {"kind": "odr", "start": "2026-01-01", "end": "2026-12-31"}),
+    cell("POST", "/api/v1/accounts/business", None, "adm01",
+         {"credit_code": OTHER_USCC}),  # a new username per call
 ]
-OPEN = ("/api/v1/auth/token", "/api/v1/public/")
+OPEN = ("/api/v1/auth/token", "/api/v1/auth/activate", "/api/v1/public/")
 REPORT_ROUTES = {
     ("POST", "/api/v1/reports"), ("GET", "/api/v1/reports"),
     ("GET", "/api/v1/reports/timeliness"), ("GET", "/api/v1/reports/stats"),
@@ -135,14 +160,27 @@ def _call(api: Any, c: Cell, who: str, complaint_id: str | None) -> Any:
     if c.files:
         return api.http.post(path, files=c.files, headers=headers)
     body = a_filing() if c.path == C else c.body
-    if c.path == "/api/v1/accounts" and c.method == "POST":
-        body = {**c.body, "username": f"new-{who}"}
+    if c.path in ("/api/v1/accounts", "/api/v1/accounts/business") and c.method == "POST":
+        body = {**c.body, "username": f"new-{who}{'-b' if 'business' in c.path else ''}"}
     if c.path == "/api/v1/organisations" and c.method == "POST":
         body = {**c.body, "code": f"org-{who}"}
     return api.http.post(path, json=body, headers=headers)
 
 
+def with_businesses(api: Any) -> Any:
+    """biz01 and biz02 activated and signed in; biz01's business on the ODR register."""
+    accounts = api.wiring.accounts
+    for username, code in (("biz01", USCC), ("biz02", OTHER_USCC)):
+        account = accounts.add_business(username, credit_code=code)
+        accounts.activate(username, token_version=account.token_version,
+                          password=f"{username}-correct-horse")
+        api.tokens[username] = api.sign_in(username).json()["access_token"]
+    api.wiring.odr.register.join(USCC, name="上海优选", start=date(2026, 1, 1), actor="sup01")
+    return api
+
+
 def test_every_role_meets_every_endpoint_as_the_spec_says(api):
+    with_businesses(api)
     outcomes = {}
     for c in MATRIX:
         for who in PEOPLE:
@@ -154,6 +192,8 @@ def test_every_role_meets_every_endpoint_as_the_spec_says(api):
                 expected = {401}
             elif who in c.allowed:
                 expected = {200, 201}
+            elif who in c.hidden:
+                expected = {404}
             else:
                 expected = {403}
             assert response.status_code in expected, (c.method, c.path, c.state, who,
@@ -194,8 +234,17 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # walks every route that returns a report and every command against every role,
         # tests/e2e/test_reports_api.py the clue, the split and the figures.
         *REPORT_ROUTES,
+        # The matrix calls the route with a real credit code.
+        ("POST", "/api/v1/odr/businesses/{credit_code}/leave"),
+        ("GET", "/api/v1/businesses/{key}/pledges"),
+        ("POST", "/api/v1/businesses/{key}/pledges"),
+        # Needs a model candidate; tests/e2e/test_businesses.py walks its roles.
+        ("POST", "/api/v1/businesses/{key}/model"),
+        # Needs a business account not yet activated; tests/e2e/test_businesses.py
+        # walks its roles.
+        ("POST", "/api/v1/accounts/{username}/activation"),
     }
-    assert len([r for r in routes if r[1].startswith(C)]) == 38  # clue; identity, consent, change-request, entrust
+    assert len([r for r in routes if r[1].startswith(C)]) == 41  # clue; identity, consent, change-request, entrust; forward, business-reply, confirm-settlement, return
     assert routes <= covered, sorted(routes - covered)
 
 

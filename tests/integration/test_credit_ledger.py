@@ -15,6 +15,8 @@ from adapters.event_table import stored_events_by_complaint
 from adapters.settings import Settings
 from adapters.views.credit_ledger import credit_entries
 from api.bootstrap import wire
+from domain.permissions import Actor
+from domain.vocabulary import Role
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from domain.credit_repair import AlreadyVoided
 from domain.errors import InvalidValue, NotPermitted
@@ -274,6 +276,13 @@ def test_model_candidates_resolve_nearly_all_their_cases_and_please_consumers(wi
     for level in ("dissatisfied", "basically_satisfied", "dissatisfied"):
         story(wiring, clock, START, "accept", "resolve", f"rate:{level}", business=BETA)
     wiring.projections.catch_up()
+    # A candidate also needs an integrity pledge in force (SPEC §14).
+    assert wiring.credit.model_candidates(as_of=START + timedelta(days=30)) == []
+    supervisor = Actor("sup1", Role.SUPERVISOR)
+    for business in (ACME, GAMMA):
+        wiring.businesses.record_pledge(actor=supervisor, own_code=None, key=business["uscc"],
+                                        kind="compensation_first", start=START,
+                                        end=START + timedelta(days=364))
 
     candidates = wiring.credit.model_candidates(as_of=START + timedelta(days=30))
 

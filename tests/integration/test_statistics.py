@@ -34,11 +34,12 @@ def wiring(database_url, clock):
     wiring.close()
 
 
-def disclosure(wiring) -> Disclosure:
+def disclosure(wiring, *, show_grade: bool = True) -> Disclosure:
     """The wired view's data, read with a calendar of weekends only."""
     wiring.projections.catch_up()
     facts = StatisticsView(wiring.engine, working_days=WeekendsOnly(), tz=wiring.settings.tz)
-    return Disclosure(facts=facts, ledger=wiring.credit_ledger, rules=wiring.credit.rules)
+    return Disclosure(facts=facts, ledger=wiring.credit_ledger, rules=wiring.credit.rules,
+                      show_grade=show_grade)
 
 
 def test_statistics_follow_the_one_set_of_definitions(wiring, clock):
@@ -182,6 +183,10 @@ def test_the_public_sees_accepted_counts_success_rate_handling_time_and_grade(wi
     by_code = disclosure(wiring).public_businesses(ACME["uscc"].lower(), as_of=as_of)
     assert [b.key for b in by_code.items] == [ACME["uscc"]]
     assert disclosure(wiring).public_businesses("好物", as_of=as_of).items == []
+    # Without the setting the grade is not published at all (SPEC §5).
+    unpublished = disclosure(wiring, show_grade=False).public_businesses(as_of=as_of)
+    assert [b.grade for b in unpublished.items] == [None, None]
+    assert unpublished.show_grade is False
     paged = disclosure(wiring).public_businesses(as_of=as_of, page=2, per_page=1)
     assert [b.key for b in paged.items] == [GAMMA["uscc"]] and paged.total == 2
 

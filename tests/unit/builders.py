@@ -34,6 +34,7 @@ mediator = Actor("med1", Role.MEDIATOR)  # the one builders assign
 other_mediator = Actor("med2", Role.MEDIATOR)
 supervisor = Actor("sup1", Role.SUPERVISOR)
 admin = Actor("adm1", Role.ADMIN)
+business = Actor("biz1", Role.BUSINESS)  # the respondent's own account
 
 # Credit codes as printed on real licences (both pass GB 32100 and GB 11714).
 VALID_USCC = "91350100M000100Y43"
@@ -83,6 +84,9 @@ STATES = (
     "escalated",
     "withdrawn",
     "withdrawn (after acceptance)",
+    "negotiating",
+    "negotiating (settled)",
+    "negotiating (not settled)",
 )
 
 
@@ -111,6 +115,12 @@ def a_complaint(
     elif state == "withdrawn (after acceptance)":
         steps = [lambda c: c.accept(actor=operator, at=accepted_at or NOW, tz=SHANGHAI),
                  lambda c: c.withdraw(actor=operator, at=NOW, kind="settled_privately")]
+    elif state.startswith("negotiating"):
+        steps = [lambda c: c.forward(actor=operator, at=NOW, consent=True, note="消费者同意")]
+        if state != "negotiating":
+            settled = state == "negotiating (settled)"
+            steps.append(lambda c: c.business_reply(actor=business, at=NOW, settled=settled,
+                                                    terms="七日内全额退款", amount="128.50"))
     elif state not in STATES:
         raise ValueError(f"no builder for state {state!r}")
     elif not state.startswith("filed"):
@@ -173,6 +183,11 @@ def run(complaint: Complaint, command: str, actor: Actor, **overrides: Any) -> N
         "change-request": ("change_request", {"request": "更换同型号新品"}),
         "entrust": ("entrust", {"organisation": "SH-XB", "consumer_consent": True,
                                 "business_consent": True}),
+        "forward": ("forward", {"consent": True, "note": "消费者同意由商家先行和解"}),
+        "business-reply": ("business_reply", {"settled": True, "terms": "全额退款",
+                                              "amount": "128.50"}),
+        "confirm-settlement": ("confirm_settlement", {"note": "消费者确认已收到退款"}),
+        "return": ("return_from_negotiation", {"note": "消费者不接受"}),
     }
     method, args = defaults[command]
     getattr(complaint, method)(actor=actor, at=at, **{**args, **overrides})

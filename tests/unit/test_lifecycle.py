@@ -13,6 +13,7 @@ import pytest
 from builders import (
     STATES,
     a_complaint,
+    business,
     event_names,
     last_event,
     mediator,
@@ -32,6 +33,7 @@ COMMANDS = (
     "request-identity", "identity-verified", "consent", "change-request",
     # Order 121 Art. 19: entrusted mediation.
     "entrust",
+    "forward", "business-reply", "confirm-settlement", "return",
 )
 
 # The moves that mediation allows while no recusal request is pending (Order 121 Art. 21).
@@ -104,14 +106,27 @@ ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
     # A withdrawal after acceptance ends mediation: both parties are told (Art. 23).
     ("withdrawn (after acceptance)", "notice"): ("withdrawn", "TerminationNoticeRecorded"),
     ("withdrawn (after acceptance)", "satisfaction"): ("withdrawn", "SatisfactionRecorded"),
+
+    # Online pre-settlement (SPEC §14): forwarded with consent, answered once, confirmed
+    # only when the business says it settled, else back to the office for its decision.
+    ("filed", "forward"): ("negotiating", "Forwarded"),
+    ("filed (at the intake centre)", "forward"): ("negotiating", "Forwarded"),
+    ("negotiating", "business-reply"): ("negotiating", "BusinessReplied"),
+    ("negotiating", "return"): ("filed", "ReturnedFromNegotiation"),
+    ("negotiating", "withdraw"): ("withdrawn", "Withdrawn"),
+    ("negotiating (settled)", "confirm-settlement"): ("resolved", "SettlementConfirmed"),
+    ("negotiating (settled)", "return"): ("filed", "ReturnedFromNegotiation"),
+    ("negotiating (settled)", "withdraw"): ("withdrawn", "Withdrawn"),
+    ("negotiating (not settled)", "return"): ("filed", "ReturnedFromNegotiation"),
+    ("negotiating (not settled)", "withdraw"): ("withdrawn", "Withdrawn"),
 }
 
 # What `allowed_commands()` lists in each state, in the table's order.
 ALLOWED_NOW: dict[str, list[str]] = {
     "filed": ["return-to-intake", "accept", "reject", "withdraw", "request-identity",
-              "change-request"],
+              "change-request", "forward"],
     "filed (at the intake centre)": ["transfer", "accept", "reject", "withdraw",
-                                     "request-identity", "change-request"],
+                                     "request-identity", "change-request", "forward"],
     "accepted": ["notify", "assign", "notes", "resolve", "withdraw", "change-request",
                  "entrust"],
     "rejected": ["notify", "satisfaction"],
@@ -126,6 +141,9 @@ ALLOWED_NOW: dict[str, list[str]] = {
     "escalated": ["satisfaction"],
     "withdrawn": ["satisfaction"],
     "withdrawn (after acceptance)": ["notice", "satisfaction"],
+    "negotiating": ["withdraw", "business-reply", "return"],
+    "negotiating (settled)": ["withdraw", "confirm-settlement", "return"],
+    "negotiating (not settled)": ["withdraw", "return"],
 }
 
 
@@ -133,8 +151,11 @@ def permitted_actor(command: str, state: str):
     """Someone the SPEC's "who" column lets run the command (the builders assign med1)."""
     if command in ("transfer", "return-to-intake", "accept", "reject", "notify", "assign",
                    "withdraw", "satisfaction", "request-identity", "identity-verified",
-                   "consent", "entrust"):
+                   "consent", "entrust", "forward", "confirm-settlement",
+                   "return"):
         return operator
+    if command == "business-reply":
+        return business
     if command in ("reassign", "recusal-decision"):
         return supervisor
     if command in ("notes", "resolve", "change-request") and state in ("accepted", "filed",

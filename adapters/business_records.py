@@ -1,0 +1,127 @@
+"""Pledges and model-business designations (SPEC §14), kept like the ODR register: the
+current rows in plain tables, and every change appended to `business_record_log`,
+which is only ever added to (who, when, what, and the written reason)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Engine, Integer, MetaData
+from sqlalchemy import String, Table, insert, select, update
+
+from domain.pledges import Pledge, PledgeKind
+
+metadata = MetaData()
+
+business_pledges = Table(
+    "business_pledges",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("credit_code", String(18), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+)
+
+model_businesses = Table(
+    "model_businesses",
+    metadata,
+    Column("credit_code", String(18), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("designated", Boolean, nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("decided_by", String(64), nullable=False),
+    Column("decided_at", DateTime, nullable=False),
+)
+
+business_record_log = Table(
+    "business_record_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("credit_code", String(18), nullable=False),
+    Column("kind", String(24), nullable=False),  # pledge | model_designated | model_revoked
+    Column("detail", String(1000), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class ModelBusiness:
+    credit_code: str
+    name: str
+    designated: bool
+    reason: str
+    decided_by: str
+    decided_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class BusinessRecords:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def setup(self) -> None:
+        metadata.create_all(self.engine)
+
+    def add_pledge(self, pledge: Pledge, *, actor: str) -> None:
+        with self.engine.begin() as db:
+            db.execute(insert(business_pledges), {
+                "credit_code": pledge.credit_code, "kind": pledge.kind.value,
+                "start_date": pledge.start, "end_date": pledge.end, "recorded_by": actor,
+                "recorded_at": _now()})
+            db.execute(insert(business_record_log), {
+                "credit_code": pledge.credit_code, "kind": "pledge", "actor": actor,
+                "detail": f"{pledge.kind.value} {pledge.start}..{pledge.end}", "at": _now()})
+
+    def pledges(self, credit_code: str) -> list[Pledge]:
+        with self.engine.connect() as db:
+            rows = db.execute(select(business_pledges)
+                              .where(business_pledges.c.credit_code == credit_code)
+                              .order_by(business_pledges.c.start_date,
+                                        business_pledges.c.id)).all()
+        return [Pledge(r.credit_code, PledgeKind(r.kind), r.start_date, r.end_date)
+                for r in rows]
+
+    def pledged_on(self, day: date) -> set[str]:
+        """Credit codes with at least one pledge in force that day."""
+        with self.engine.connect() as db:
+            return set(db.scalars(select(business_pledges.c.credit_code).distinct().where(
+                business_pledges.c.start_date <= day, business_pledges.c.end_date >= day)))
+
+    def decide_model(self, credit_code: str, *, name: str, designated: bool, reason: str,
+                     actor: str) -> ModelBusiness:
+        values = {"name": name, "designated": designated, "reason": reason,
+                  "decided_by": actor, "decided_at": _now()}
+        with self.engine.begin() as db:
+            changed = db.execute(update(model_businesses)
+                                 .where(model_businesses.c.credit_code == credit_code)
+                                 .values(**values))
+            if changed.rowcount == 0:
+                db.execute(insert(model_businesses), {"credit_code": credit_code, **values})
+            db.execute(insert(business_record_log), {
+                "credit_code": credit_code, "actor": actor, "detail": reason, "at": _now(),
+                "kind": "model_designated" if designated else "model_revoked"})
+        return ModelBusiness(credit_code, name, designated, reason, actor, values["decided_at"])
+
+    def model(self, credit_code: str) -> ModelBusiness | None:
+        with self.engine.connect() as db:
+            row = db.execute(select(model_businesses)
+                             .where(model_businesses.c.credit_code == credit_code)).first()
+        return ModelBusiness(**row._mapping) if row else None
+
+    def models(self) -> list[ModelBusiness]:
+        """The businesses designated now (a revoked one is no longer listed)."""
+        with self.engine.connect() as db:
+            rows = db.execute(select(model_businesses)
+                              .where(model_businesses.c.designated.is_(True))
+                              .order_by(model_businesses.c.name)).all()
+        return [ModelBusiness(**r._mapping) for r in rows]

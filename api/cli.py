@@ -18,6 +18,7 @@ from api.bootstrap import Wiring, wire
 from api.cli_audit import audit_app
 from api.cli_backup import backup, restore
 from api.cli_documents import documents_app
+from api.cli_import import import_cases
 from api.cli_keys import keys_app
 from api.cli_retention import retention_app
 from api.cli_serve import serve
@@ -36,6 +37,7 @@ app.add_typer(documents_app, name="documents")
 app.command("serve")(serve)
 app.command("backup")(backup)
 app.command("restore")(restore)
+app.command("import")(import_cases)
 
 console = Console()
 

@@ -31,11 +31,14 @@ from adapters.views.search_index import SearchIndex
 from adapters.views.credit_ledger import CreditLedgerView
 from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import TimelinessView
+from adapters.outbox_deliveries import OutboxDeliveries
+from adapters.views.outbox import OutboxView
 from application.checkpoints import Auditor
 from application.credit import Credit
 from application.documents import Documents
 from application.desk import ComplaintDesk, utc_now
 from application.retention import Retention
+from application.delivery import Delivery, Endpoint, Post, RetryPolicy, personal_data_of
 from application.evidence import Blobs, Evidence
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
@@ -74,6 +77,23 @@ class Wiring:
         """Statutory documents, printed as PDF from the case's events (SPEC §12)."""
         return Documents(self.desk, PdfDocuments(self.desk.offices, tz=self.settings.tz))
 
+    @cached_property
+    def outbox(self) -> OutboxDeliveries:
+        """Where each change stands with each configured endpoint."""
+        deliveries = OutboxDeliveries(self.engine)
+        deliveries.setup()
+        return deliveries
+
+    def delivery(self, post: Post, *, clock: Callable[[], datetime] | None = None) -> Delivery:
+        """The outbox delivery to the configured endpoints, over `post` (HTTP)."""
+        s = self.settings
+        endpoints = [Endpoint(name=e.name, url=e.url, secret=e.secret.get_secret_value(),
+                              personal_data=e.personal_data) for e in s.outbox_endpoints]
+        policy = RetryPolicy(first_delay=s.outbox_first_retry, longest_delay=s.outbox_longest_retry,
+                             max_attempts=s.outbox_max_attempts, timeout=s.outbox_timeout)
+        return Delivery(self.outbox, post, endpoints, clock=clock or self.desk.clock,
+                        policy=policy, personal=personal_data_of(self.desk))
+
     def close(self) -> None:
         self.projections.stop()
         self.desk.close()
@@ -104,7 +124,7 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
     return [ComplaintListView(engine, index, overdue_ids=timeliness.overdue_ids), timeliness,
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
-            StatisticsView(engine, working_days=calendar, tz=settings.tz)]
+            StatisticsView(engine, working_days=calendar, tz=settings.tz), OutboxView()]
 
 
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,

@@ -19,6 +19,7 @@ from api.cli_audit import audit_app
 from api.cli_backup import backup, restore
 from api.cli_documents import documents_app
 from api.cli_import import import_cases
+from api.cli_outbox import outbox_app
 from api.cli_keys import keys_app
 from api.cli_retention import retention_app
 from api.cli_serve import serve
@@ -34,6 +35,7 @@ app.add_typer(users_app, name="user")
 app.add_typer(retention_app, name="retention")
 app.add_typer(keys_app, name="keys")
 app.add_typer(documents_app, name="documents")
+app.add_typer(outbox_app, name="outbox")
 app.command("serve")(serve)
 app.command("backup")(backup)
 app.command("restore")(restore)

@@ -39,6 +39,7 @@ from starlette.exceptions import HTTPException
 from adapters.accounts import AccountExists, LastAdmin, UnknownAccount
 from adapters.faults import is_unavailable
 from application.credit import BusinessNotFound, CreditEntryNotFound
+from application.delivery import DeadLetterNotFound
 from application.errors import (
     ComplaintNotFound,
     ConcurrentUpdate,
@@ -247,6 +248,7 @@ def install(app: FastAPI) -> None:
         ErasureRefused: _erasure_refused,
         NotPermitted: _not_permitted,
         ComplaintNotFound: _not_found,
+        DeadLetterNotFound: _not_found,
         BusinessNotFound: _not_found,
         CreditEntryNotFound: _not_found,
         ConcurrentUpdate: _lost_race,

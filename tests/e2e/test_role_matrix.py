@@ -103,6 +103,8 @@ MATRIX = [
     cell("POST", ID + "/documents", "mediated", "op01 med01 sup01", {"kind": "acceptance_notice"}),
     cell("POST", ID + "/documents", "rejected", "op01 sup01", {"kind": "rejection_notice"}),
     cell("GET", ID + "/documents", "mediated", "op01 med01 sup01"),
+    cell("GET", "/api/v1/outbox", None, "sup01"),
+    cell("GET", "/api/v1/outbox/dead-letters", None, "sup01"),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 
@@ -170,6 +172,9 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # A download needs a document of its own; tests/e2e/test_documents_api.py walks
         # its roles.
         ("GET", "/api/v1/complaints/{complaint_id}/documents/{document_id}"),
+        # A replay needs a dead letter of its own; tests/e2e/test_outbox_api.py walks
+        # its roles.
+        ("POST", "/api/v1/outbox/dead-letters/{endpoint}/{position}/replay"),
     }
     assert len([r for r in routes if r[1].startswith(C)]) == 32
     assert routes <= covered, sorted(routes - covered)

@@ -34,11 +34,8 @@ def outbox_run(
             console.print("[red]no endpoints: set COMPLAINTS_OUTBOX_ENDPOINTS[/red]")
             raise typer.Exit(2)
         console.print("delivering to " + ", ".join(e.name for e in delivery.endpoints))
-        while not stop.is_set():
-            wiring.projections.catch_up(["outbox"])
-            result = delivery.run_once()
-            if result.delivered == 0 and result.failed == 0:
-                stop.wait(poll)
+        delivery.run_until(stop, poll=poll,
+                           before=lambda: wiring.projections.catch_up(["outbox"]))
     except KeyboardInterrupt:
         pass
     finally:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.personal_data import personal_fields
+
+log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Complaints-Signature"
 TIMESTAMP_HEADER = "X-Complaints-Timestamp"
@@ -116,6 +119,22 @@ class Delivery:
             if result.delivered == 0 and result.failed == 0:
                 break
         return total
+
+    def run_until(self, stop: Any, *, poll: float = 1.0,
+                  before: Callable[[], Any] | None = None) -> None:
+        """Deliver until `stop` (a threading.Event) is set; idle passes wait `poll` seconds.
+        A pass that fails outright (the database away) is logged and tried again."""
+        while not stop.is_set():
+            try:
+                if before is not None:
+                    before()
+                result = self.run_once()
+            except Exception:  # the worker outlives an outage; the next pass retries
+                log.exception("outbox delivery pass failed")
+                stop.wait(poll)
+                continue
+            if result.delivered == 0 and result.failed == 0:
+                stop.wait(poll)
 
     def _deliver(self, endpoint: Endpoint, result: PassResult) -> None:
         delivered: list[int] = []

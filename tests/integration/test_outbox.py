@@ -172,3 +172,32 @@ def test_rebuilding_the_outbox_view_sends_nothing_again(desk, receiver):
 
     assert desk.deliver().delivered == 0
     assert len(receiver.accepted()) == 4
+
+
+def test_the_outbox_commands_deliver_and_report_dead_letters(database_url, receiver,
+                                                             monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    monkeypatch.setenv("COMPLAINTS_DATABASE_URL", database_url)
+    monkeypatch.setenv("COMPLAINTS_OUTBOX_ENDPOINTS", json.dumps(
+        [{"name": "national", "url": receiver.url, "secret": SECRET}]))
+    monkeypatch.setenv("COMPLAINTS_OUTBOX_MAX_ATTEMPTS", "1")
+    runner = CliRunner()
+    wiring = wire(Settings(database_url=database_url))
+    try:
+        a_case(wiring)
+    finally:
+        wiring.close()
+
+    receiver.mode = "500"
+    failed = runner.invoke(app, ["outbox", "deliver"])
+    status = runner.invoke(app, ["outbox", "status"])
+
+    assert failed.exit_code == 0, failed.output
+    assert "now dead letters: 1" in failed.output
+    assert status.exit_code == 1 and "national" in status.output
+    assert SECRET not in failed.output + status.output

@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     password_checks: int = Field(default=2, ge=1, le=64)
     # The scraper's bearer token for /metrics; without it /metrics answers loopback only.
     metrics_token: str | None = Field(default=None, repr=False, min_length=16)
+    # The surge test's thresholds for consumer warnings; None: the shipped file.
+    warning_thresholds: Path | None = None
     # The outbox (application/delivery.py): where changes go, and how hard to try.
     outbox_endpoints: list[OutboxEndpoint] = Field(default_factory=list, repr=False)
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)

@@ -33,12 +33,15 @@ from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import TimelinessView
 from adapters.outbox_deliveries import OutboxDeliveries
 from adapters.views.outbox import OutboxView
+from adapters.views.warnings import WarningsView
+from adapters.warning_thresholds_file import load_thresholds
 from application.checkpoints import Auditor
 from application.credit import Credit
 from application.documents import Documents
 from application.desk import ComplaintDesk, utc_now
 from application.retention import Retention
 from application.delivery import Delivery, Endpoint, Post, RetryPolicy, personal_data_of
+from application.warnings import Warnings
 from application.evidence import Blobs, Evidence
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
@@ -76,6 +79,13 @@ class Wiring:
     def documents(self) -> Documents:
         """Statutory documents, printed as PDF from the case's events (SPEC §12)."""
         return Documents(self.desk, PdfDocuments(self.desk.offices, tz=self.settings.tz))
+
+    @cached_property
+    def warnings(self) -> Warnings:
+        """Consumer warnings: surge flags and published warnings (Order 121 Art. 38)."""
+        view: WarningsView = self.projections.views["warnings"]  # type: ignore[assignment]
+        return Warnings(self.desk, view, load_thresholds(self.settings.warning_thresholds),
+                        tz=self.settings.tz, clock=self.desk.clock)
 
     @cached_property
     def outbox(self) -> OutboxDeliveries:
@@ -124,7 +134,8 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
     return [ComplaintListView(engine, index, overdue_ids=timeliness.overdue_ids), timeliness,
             CreditLedgerView(engine, rules=load_credit_rules(settings.credit_rules),
                              tz=settings.tz),
-            StatisticsView(engine, working_days=calendar, tz=settings.tz), OutboxView()]
+            StatisticsView(engine, working_days=calendar, tz=settings.tz), OutboxView(),
+            WarningsView(engine)]
 
 
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,

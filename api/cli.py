@@ -20,6 +20,7 @@ from api.cli_backup import backup, restore
 from api.cli_documents import documents_app
 from api.cli_import import import_cases
 from api.cli_outbox import outbox_app
+from api.cli_warnings import warnings_app
 from api.cli_keys import keys_app
 from api.cli_retention import retention_app
 from api.cli_serve import serve
@@ -36,6 +37,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(keys_app, name="keys")
 app.add_typer(documents_app, name="documents")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(warnings_app, name="warnings")
 app.command("serve")(serve)
 app.command("backup")(backup)
 app.command("restore")(restore)

@@ -40,6 +40,7 @@ from adapters.accounts import AccountExists, LastAdmin, UnknownAccount
 from adapters.faults import is_unavailable
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.delivery import DeadLetterNotFound
+from application.warnings import FlagNotFound
 from application.errors import (
     ComplaintNotFound,
     ConcurrentUpdate,
@@ -249,6 +250,7 @@ def install(app: FastAPI) -> None:
         NotPermitted: _not_permitted,
         ComplaintNotFound: _not_found,
         DeadLetterNotFound: _not_found,
+        FlagNotFound: _not_found,
         BusinessNotFound: _not_found,
         CreditEntryNotFound: _not_found,
         ConcurrentUpdate: _lost_race,

@@ -105,6 +105,13 @@ MATRIX = [
     cell("GET", ID + "/documents", "mediated", "op01 med01 sup01"),
     cell("GET", "/api/v1/outbox", None, "sup01"),
     cell("GET", "/api/v1/outbox/dead-letters", None, "sup01"),
+    cell("GET", "/api/v1/warnings/flags", None, "sup01"),
+    cell("POST", "/api/v1/warnings/detect", None, "sup01", {}),
+    cell("GET", "/api/v1/warnings", None, "sup01"),
+    cell("POST", "/api/v1/warnings", None, "sup01",
+         {"title": "预付式消费风险提示", "message": "办卡前请核实经营者资质。", "scope": "industry",
+          "key": "beauty", "label": "beauty", "valid_from": "2026-05-11",
+          "valid_until": "2026-06-10"}),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/public/")
 

@@ -42,6 +42,9 @@ from application.desk import ComplaintDesk, utc_now
 from application.retention import Retention
 from application.delivery import Delivery, Endpoint, Post, RetryPolicy, personal_data_of
 from application.warnings import Warnings
+from application.analysis_report import AnalysisReport, Period, build_report
+from adapters.views.report_rankings import ReportRankings
+from domain.errors import InvalidValue
 from application.evidence import Blobs, Evidence
 from application.statistics import Disclosure
 from domain.clocks import Timekeeper
@@ -79,6 +82,19 @@ class Wiring:
     def documents(self) -> Documents:
         """Statutory documents, printed as PDF from the case's events (SPEC §12)."""
         return Documents(self.desk, PdfDocuments(self.desk.offices, tz=self.settings.tz))
+
+    def analysis_report(self, period: str, office: str | None = None) -> AnalysisReport:
+        """The statistical analysis report of a month (2026-11) or quarter (2026-Q4), for
+        one office or, without one, the whole centre; figures as the dashboard's."""
+        offices = {o.code: o.name for o in (self.desk.offices or ())}
+        if office and office not in offices:
+            raise InvalidValue("office", "not a known office")
+        centre = next((o.name for o in (self.desk.offices or ()) if o.intake), "全部办理机构")
+        return build_report(
+            statistics=self.disclosure, rankings=ReportRankings(self.engine),
+            period=Period.parse(period), office=office or None,
+            office_name=offices[office] if office else centre, offices=offices,
+            today=self.desk.clock().astimezone(self.settings.tz).date())
 
     @cached_property
     def warnings(self) -> Warnings:

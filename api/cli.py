@@ -20,6 +20,7 @@ from api.cli_backup import backup, restore
 from api.cli_documents import documents_app
 from api.cli_import import import_cases
 from api.cli_outbox import outbox_app
+from api.cli_report import report
 from api.cli_warnings import warnings_app
 from api.cli_keys import keys_app
 from api.cli_retention import retention_app
@@ -42,6 +43,7 @@ app.command("serve")(serve)
 app.command("backup")(backup)
 app.command("restore")(restore)
 app.command("import")(import_cases)
+app.command("report")(report)
 
 console = Console()
 

@@ -235,7 +235,7 @@ class PublicPage:
 
 
 class FactsReader(Protocol):
-    def statistics(self, *, since: date, until: date) -> Statistics: ...
+    def statistics(self, *, since: date, until: date, office: str | None = None) -> Statistics: ...
 
     def public_facts(self, q: str | None, *, since: date, until: date, page: int,
                      per_page: int) -> tuple[list[PublicFacts], int]: ...
@@ -250,10 +250,10 @@ class Disclosure:
         self.ledger = ledger
         self.rules = rules
 
-    def statistics(self, *, since: date, until: date) -> Statistics:
+    def statistics(self, *, since: date, until: date, office: str | None = None) -> Statistics:
         if since > until:
             raise InvalidValue("from", "must not be after `to`")
-        return self.facts.statistics(since=since, until=until)
+        return self.facts.statistics(since=since, until=until, office=office)
 
     def public_businesses(self, q: str | None = None, *, as_of: date, page: int = 1,
                           per_page: int = 20) -> PublicPage:

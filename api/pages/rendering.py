@@ -49,7 +49,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.MEDIATOR: (("/my-cases", "nav.my_cases"),),
     Role.SUPERVISOR: (("/dashboard", "nav.dashboard"), ("/queue", "nav.queue"),
                       ("/cases", "nav.cases"), ("/credit", "nav.credit"),
-                      ("/audit/accounts", "account_audit.nav")),
+                      ("/reports", "nav.reports"), ("/audit/accounts", "account_audit.nav")),
     Role.ADMIN: (("/accounts", "accounts.nav"), ("/audit/accounts", "account_audit.nav")),
 }
 

@@ -1,0 +1,42 @@
+"""The statistical analysis report page: a supervisor downloads PDF and XLSX; no one else."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.e2e.test_pages import desk, strict_catalogs  # noqa: F401 (fixtures)
+
+
+def test_a_supervisor_downloads_the_months_report_as_pdf_and_xlsx(api, desk):  # noqa: F811
+    for state in ("accepted", "resolved", "rejected"):
+        api.complaint_in(state)
+    assert api.wiring.projections.wait_until(api.wiring.projections.head(), timeout=10)
+    supervisor = desk["sup01"]
+
+    form = supervisor.get("/reports")
+    pdf = supervisor.get("/reports/analysis?period=2026-05&format=pdf")
+    xlsx = supervisor.get("/reports/analysis?period=2026-Q2&office=SH-PD&format=xlsx")
+
+    assert form.status_code == 200 and 'action="/reports/analysis"' in form.text
+    assert 'href="/reports"' in form.text  # in the supervisor's navigation
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"] == 'attachment; filename="analysis-report-2026-05.pdf"'
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf.content)).pages)
+    assert "2026年5月消费者投诉统计分析报告" in text and "共受理登记消费者投诉3件" in text
+    book = load_workbook(BytesIO(xlsx.content))
+    assert book["概况"]["A1"].value == "2026年第2季度消费者投诉统计分析报告"
+    assert book["概况"]["A2"].value == "浦东新区市场监督管理局"
+
+
+def test_the_report_refuses_other_roles_and_bad_periods_with_a_page(api, desk):  # noqa: F811
+    refused = desk["op01"].get("/reports/analysis?period=2026-05")
+    bad = desk["sup01"].get("/reports/analysis?period=someday")
+    future = desk["sup01"].get("/reports/analysis?period=2027-01")
+    wrong = desk["sup01"].get("/reports/analysis?period=2026-05&format=docx")
+
+    assert refused.status_code == 403
+    assert bad.status_code == 400 and future.status_code == 400 and wrong.status_code == 400
+    assert "text/html" in bad.headers["content-type"]

@@ -49,7 +49,8 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.MEDIATOR: (("/my-cases", "nav.my_cases"),),
     Role.SUPERVISOR: (("/dashboard", "nav.dashboard"), ("/queue", "nav.queue"),
                       ("/cases", "nav.cases"), ("/credit", "nav.credit"),
-                      ("/reports", "nav.reports"), ("/audit/accounts", "account_audit.nav")),
+                      ("/reports", "nav.reports"), ("/warnings", "nav.warnings"),
+                      ("/audit/accounts", "account_audit.nav")),
     Role.ADMIN: (("/accounts", "accounts.nav"), ("/audit/accounts", "account_audit.nav")),
 }
 

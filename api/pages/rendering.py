@@ -50,7 +50,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.SUPERVISOR: (("/dashboard", "nav.dashboard"), ("/queue", "nav.queue"),
                       ("/cases", "nav.cases"), ("/credit", "nav.credit"),
                       ("/reports", "nav.reports"), ("/warnings", "nav.warnings"),
-                      ("/audit/accounts", "account_audit.nav")),
+                      ("/outbox", "nav.outbox"), ("/audit/accounts", "account_audit.nav")),
     Role.ADMIN: (("/accounts", "accounts.nav"), ("/audit/accounts", "account_audit.nav")),
 }
 

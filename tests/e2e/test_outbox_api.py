@@ -11,6 +11,7 @@ from adapters.http_post import HttpPost
 from adapters.settings import Settings
 from api.bootstrap import Wiring, wire
 from tests.e2e.conftest import METRICS_TOKEN, SECRET, STAFF, cheap_hashing, password_of
+from tests.e2e.test_pages import desk, strict_catalogs  # noqa: F401 (fixtures)
 from tests.receiver import Receiver
 
 ENDPOINT_SECRET = "national-platform-shared-secret"
@@ -85,3 +86,26 @@ def test_a_supervisor_reads_a_dead_letter_and_replays_it_and_others_are_refused(
     assert [r.body["version"] for r in receiver.accepted()] == [1, 2]
     assert api.http.get("/api/v1/outbox/dead-letters",
                         headers=api.auth("sup01")).json()["items"] == []
+
+
+def test_the_outbox_page_lists_dead_letters_and_sends_one_again(api, receiver, desk):  # noqa: F811
+    receiver.mode = "500"
+    complaint_id = api.complaint_in("filed")
+    deliver(api.wiring)
+    receiver.mode = "ok"
+    supervisor = desk["sup01"]
+
+    page = supervisor.get("/outbox")
+    assert desk["op01"].get("/outbox").status_code == 403
+    assert f'href="/cases/{complaint_id}"' in page.text and "HTTP 500" in page.text
+    assert ENDPOINT_SECRET not in page.text
+    [dead] = api.wiring.outbox.dead_letters()
+    done = supervisor.post("/outbox/replay", {"endpoint": "national", "position": str(dead.position)},
+                           token_from="/outbox", follow_redirects=False)
+    again = supervisor.post("/outbox/replay", {"endpoint": "national", "position": str(dead.position)},
+                            token_from="/outbox")
+    deliver(api.wiring)
+
+    assert done.status_code == 303 and again.status_code == 404
+    assert [r.body["complaint_id"] for r in receiver.accepted()] == [complaint_id]
+    assert "没有死信" in supervisor.get("/outbox").text

@@ -154,3 +154,22 @@ def test_the_detect_command_prints_the_new_flags(database_url, monkeypatch, cloc
     assert result.exit_code == 0, result.output
     assert "1 new flags" in result.output and SURGING["name"] in result.output
     assert "0 new flags" in again.output
+
+
+def test_flags_and_warnings_are_chained_like_every_event_and_verify(database_url, monkeypatch,
+                                                                    wiring):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    history(wiring)
+    flag_id = str(wiring.warnings.detect(actor=supervisor).raised[0])
+    wiring.projections.catch_up()
+    wiring.warnings.publish(actor=supervisor, title="提示", message="请谨慎消费。",
+                            valid_from=date(2026, 11, 25), valid_until=date(2026, 12, 24),
+                            flag_ids=[flag_id])
+    monkeypatch.setenv("COMPLAINTS_DATABASE_URL", database_url)
+
+    verified = CliRunner().invoke(app, ["audit", "verify"])
+
+    assert verified.exit_code == 0, verified.output

@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     outbox_first_retry: float = Field(default=5.0, gt=0, le=3600)  # seconds; then doubling
     outbox_longest_retry: float = Field(default=3600.0, gt=0, le=86_400)
     outbox_timeout: float = Field(default=5.0, gt=0, le=120)
+    outbox_concurrency: int = Field(default=4, ge=1, le=64)  # posts in flight per endpoint
 
     @field_validator("database_url")
     @classmethod

@@ -118,7 +118,8 @@ class Wiring:
         policy = RetryPolicy(first_delay=s.outbox_first_retry, longest_delay=s.outbox_longest_retry,
                              max_attempts=s.outbox_max_attempts, timeout=s.outbox_timeout)
         return Delivery(self.outbox, post, endpoints, clock=clock or self.desk.clock,
-                        policy=policy, personal=personal_data_of(self.desk))
+                        policy=policy, personal=personal_data_of(self.desk),
+                        concurrency=s.outbox_concurrency)
 
     def close(self) -> None:
         self.projections.stop()

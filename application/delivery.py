@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,7 +92,7 @@ class Delivery:
     def __init__(self, queue: Queue, post: Post, endpoints: list[Endpoint], *,
                  clock: Callable[[], datetime], policy: RetryPolicy | None = None,
                  personal: Callable[[UUID, int], dict[str, Any]] | None = None,
-                 batch: int = 200) -> None:
+                 batch: int = 200, concurrency: int = 1) -> None:
         self.queue = queue
         self.post = post
         self.endpoints = endpoints
@@ -99,6 +100,7 @@ class Delivery:
         self.policy = policy or RetryPolicy()
         self.personal = personal
         self.batch = batch
+        self.concurrency = concurrency
 
     def run_once(self) -> PassResult:
         """Queue what is new, then send what is due, endpoint by endpoint."""
@@ -139,30 +141,41 @@ class Delivery:
     def _deliver(self, endpoint: Endpoint, result: PassResult) -> None:
         delivered: list[int] = []
         failures: list[tuple[int, int, str, datetime | None]] = []
-        for due in self.queue.due(endpoint.name, self.clock(), self.batch):
-            body = self._body(endpoint, due)
-            timestamp = str(int(self.clock().timestamp()))
-            headers = {"Content-Type": "application/json; charset=utf-8",
-                       DELIVERY_HEADER: f"{endpoint.name}-{due.position}",
-                       TIMESTAMP_HEADER: timestamp,
-                       SIGNATURE_HEADER: signature(endpoint.secret, timestamp, body)}
-            try:
-                status = self.post(endpoint.url, body, headers, self.policy.timeout)
-                error = None if 200 <= status < 300 else f"HTTP {status}"
-            except Exception as problem:  # any failure to get an answer is retried
-                error = type(problem).__name__
+        # A batch holds at most one change per complaint (the next one it has to send),
+        # so sending the batch side by side keeps every complaint's order.
+        due = self.queue.due(endpoint.name, self.clock(), self.batch)
+        if self.concurrency > 1 and len(due) > 1:
+            with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+                errors = list(pool.map(lambda d: self._send(endpoint, d), due))
+        else:
+            errors = [self._send(endpoint, d) for d in due]
+        for item, error in zip(due, errors, strict=True):
             if error is None:
-                delivered.append(due.position)
+                delivered.append(item.position)
                 continue
-            attempts = due.attempts + 1
+            attempts = item.attempts + 1
             next_at = self.policy.next_attempt(attempts, self.clock())
-            failures.append((due.position, attempts, error, next_at))
+            failures.append((item.position, attempts, error, next_at))
             result.failed += 1
             result.dead += next_at is None
         now = self.clock()
         self.queue.delivered(endpoint.name, delivered, now)
         self.queue.failed(endpoint.name, failures, now)
         result.delivered += len(delivered)
+
+    def _send(self, endpoint: Endpoint, due: Any) -> str | None:
+        """Post one change; None when the receiver took it, else what went wrong."""
+        body = self._body(endpoint, due)
+        timestamp = str(int(self.clock().timestamp()))
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   DELIVERY_HEADER: f"{endpoint.name}-{due.position}",
+                   TIMESTAMP_HEADER: timestamp,
+                   SIGNATURE_HEADER: signature(endpoint.secret, timestamp, body)}
+        try:
+            status = self.post(endpoint.url, body, headers, self.policy.timeout)
+        except Exception as problem:  # any failure to get an answer is retried
+            return type(problem).__name__
+        return None if 200 <= status < 300 else f"HTTP {status}"
 
     def _body(self, endpoint: Endpoint, due: Any) -> bytes:
         message = json.loads(due.body)

@@ -201,3 +201,11 @@ def test_the_outbox_commands_deliver_and_report_dead_letters(database_url, recei
     assert "now dead letters: 1" in failed.output
     assert status.exit_code == 1 and "national" in status.output
     assert SECRET not in failed.output + status.output
+
+
+def test_changes_sent_side_by_side_still_arrive_in_order_for_each_complaint(desk, receiver):
+    ids = [str(a_case(desk, resolved=True)) for _ in range(12)]
+
+    desk.deliver()
+
+    assert versions_by_complaint(receiver.accepted()) == {i: [1, 2, 3, 4] for i in ids}

@@ -140,7 +140,7 @@ class NationalImport:
                  numbers: Callable[[str, datetime], str] | None) -> Complaint:
         f = row.fields
         now = self.desk.clock()
-        received_at = self._moment(row, "received_at", required=True)
+        received_at = self._moment(row, "received_at")
         intake = self._intake(row, received_at, now)
         filer = Actor(_text(f.get("received_by")) or PLATFORM_USER, Role.OPERATOR)
         complaint = Complaint.file(
@@ -150,7 +150,7 @@ class NationalImport:
 
         def when(column: str) -> datetime:
             nonlocal last
-            at = self._moment(row, column, required=True)
+            at = self._moment(row, column)
             if at < last:
                 raise _RowRefused([self._error(row, column, "is before the step recorded before it")])
             if at > now:
@@ -254,7 +254,7 @@ class NationalImport:
     def _code(self, row: SourceRow, name: str) -> str | None:
         return _text(row.fields.get(name)) or None
 
-    def _moment(self, row: SourceRow, name: str, *, required: bool) -> datetime:
+    def _moment(self, row: SourceRow, name: str) -> datetime:
         value = row.fields.get(name)
         if value in (None, ""):
             raise _RowRefused([self._error(row, name, "is required")])

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Connection, Integer, String, Table, Text, insert, select
 
 from adapters.projections import Page, View, metadata
+from application.delivery import NOT_SENT
 from domain.complaint import Complaint
 from domain.personal_data import personal_fields
 
@@ -77,7 +78,7 @@ class OutboxView(View):
 def message_row(event: Any, position: int, ref: dict[str, Any]) -> dict[str, Any]:
     kind = type(event).__name__
     state = event.__dict__
-    personal = set(personal_fields(kind, state))
+    personal = set(personal_fields(kind, state)) | NOT_SENT.get(kind, frozenset())
     data = {k: _plain(v) for k, v in state.items() if k not in _LEFT_OUT and k not in personal}
     body = {
         "complaint_id": str(event.originator_id),

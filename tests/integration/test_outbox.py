@@ -209,3 +209,17 @@ def test_changes_sent_side_by_side_still_arrive_in_order_for_each_complaint(desk
     desk.deliver()
 
     assert versions_by_complaint(receiver.accepted()) == {i: [1, 2, 3, 4] for i in ids}
+
+
+def test_an_escalations_reason_goes_only_to_the_endpoint_entitled_to_personal_data(
+        desk, receiver):
+    complaint_id = a_case(desk)
+    desk.desk.assign(complaint_id, actor=operator, mediator="med01")
+    desk.desk.escalate(complaint_id, actor=mediator, forum="court", reason="消费者张三要求起诉")
+
+    desk.deliver()
+
+    [bureau] = [r for r in desk.other.accepted() if r.body["type"] == "Escalated"]
+    [national] = [r for r in receiver.accepted() if r.body["type"] == "Escalated"]
+    assert "张三" not in bureau.raw.decode() and bureau.body["data"]["forum"] == "court"
+    assert national.body["personal_data"] == {"reason": "消费者张三要求起诉"}

@@ -224,11 +224,14 @@ class NationalImport:
             "office": self._office(_text(f.get("office"))) or self.default_office,
         }
         try:
-            return Intake.parse(body, now=now, default_office=self.default_office)
+            intake = Intake.parse(body, now=now, default_office=self.default_office)
         except InvalidValues as bad:
             raise _RowRefused([self._error(row, p.field, p.message) for p in bad.problems]) from None
         except InvalidValue as bad:
             raise _RowRefused([self._error(row, bad.field, bad.message)]) from None
+        if self.desk.offices is not None and intake.office not in self.desk.offices:
+            raise _RowRefused([self._error(row, "office", f"'{intake.office}' is not a known office")])
+        return intake
 
     def _office(self, raw: str) -> str:
         """Offices appear by code or by name in exports."""

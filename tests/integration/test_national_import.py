@@ -129,6 +129,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_the_rest_are_imported(wirin
         a_row("N20261100014", 受理决定="受理", 受理决定时间="2026-11-03 10:00",
               办结方式="调解成功", 办结时间="2026-11-04", 调解结果="退货退款", 挽回经济损失="-5",
               调解协议内容="退款"),
+        a_row("N20261100015", 处理单位="火星区市场监督管理局"),
         REJECTED,
     ]
 
@@ -136,7 +137,8 @@ def test_bad_rows_are_reported_by_row_and_column_and_the_rest_are_imported(wirin
 
     found = {(e.row, e.column) for e in summary.errors}
     assert found == {(3, "投诉渠道"), (3, "投诉人电话"), (4, "受理决定时间"), (5, "投诉编号"),
-                     (6, "投诉编号"), (7, "办结方式"), (8, "不予受理原因"), (9, "挽回经济损失")}
+                     (6, "投诉编号"), (7, "办结方式"), (8, "不予受理原因"), (9, "挽回经济损失"),
+                     (10, "处理单位")}
     assert "first in row 2" in next(e.message for e in summary.errors if e.row == 6)
     # The period runs to the end of 2026-11-02, local time.
     assert "runs until 2026-11-03T00:00" in next(e.message for e in summary.errors if e.row == 7)

@@ -30,7 +30,9 @@ def report_title(report: AnalysisReport) -> str:
     return f"{report.period.title}消费者投诉统计分析报告"
 
 
-def render_html(report: AnalysisReport, label: Label) -> str:
+def render_html(report: AnalysisReport, label: Label, *, public: bool = False) -> str:
+    """`public`: the edition for everyone, without the ranking of businesses (whose
+    disclosure goes case by case, with the withholdings of Order 121 Art. 39)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"], default=True))
     env.filters["day"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
@@ -54,7 +56,7 @@ def render_html(report: AnalysisReport, label: Label) -> str:
 
     states = sorted(s.by_state.items(), key=lambda kv: -kv[1])
     return env.get_template(TEMPLATE).render(
-        r=report, s=s, title=report_title(report),
+        r=report, s=s, title=report_title(report), public=public,
         created=str(report.generated_on or ""),
         period_text="月度报告" if report.period.kind == "month" else "季度报告",
         words=WORDS, change=change, named=named, label=label, states=states,
@@ -63,11 +65,12 @@ def render_html(report: AnalysisReport, label: Label) -> str:
         width=_width, scaled=_scaled)
 
 
-def render_pdf(report: AnalysisReport, label: Label) -> bytes:
+def render_pdf(report: AnalysisReport, label: Label, *, public: bool = False) -> bytes:
     from weasyprint import HTML
 
     check_font()
-    return HTML(string=render_html(report, label), base_url=str(TEMPLATES)).write_pdf()
+    return HTML(string=render_html(report, label, public=public),
+                base_url=str(TEMPLATES)).write_pdf()
 
 
 def _number(value: Any) -> str:

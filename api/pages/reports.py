@@ -3,7 +3,7 @@ office (or the whole centre), download it as PDF or XLSX."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -51,3 +51,43 @@ def analysis(request: Request, period: str = "", office: str = "",
     return Response(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{name}.{format}"',
         "Cache-Control": "no-store"})
+
+
+# Order 121 Art. 38: the office publishes its statistical analysis reports. Every
+# complete month and quarter of the last year is published for the whole centre.
+PUBLISHED_MONTHS = 12
+
+
+@router.get("/public/reports")
+@page
+def public_reports(request: Request) -> Response:
+    wiring: Wiring = request.app.state.wiring
+    return render(request, "public_reports.html", periods=_published(today(wiring)))
+
+
+@router.get("/public/reports/{period}.pdf")
+@page
+def public_report(request: Request, period: str) -> Response:
+    wiring: Wiring = request.app.state.wiring
+    if period.upper() not in _published(today(wiring)):
+        raise InvalidValue("period", "only complete months and quarters of the last year "
+                                     "are published")
+    report = wiring.analysis_report(period)
+    body = render_pdf(report, Translator("zh").label, public=True)
+    return Response(body, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="analysis-report-{report.period.label}.pdf"'})
+
+
+def _published(day: date) -> list[str]:
+    """Complete periods, newest first: the last twelve months and four quarters."""
+    periods = []
+    month_end = day.replace(day=1) - timedelta(days=1)
+    for _ in range(PUBLISHED_MONTHS):
+        periods.append(f"{month_end:%Y-%m}")
+        month_end = month_end.replace(day=1) - timedelta(days=1)
+    quarter_start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    for _ in range(4):
+        quarter_start = (quarter_start - timedelta(days=1)).replace(day=1)
+        quarter_start = date(quarter_start.year, 3 * ((quarter_start.month - 1) // 3) + 1, 1)
+        periods.append(f"{quarter_start.year}-Q{(quarter_start.month - 1) // 3 + 1}")
+    return periods

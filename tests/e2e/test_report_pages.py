@@ -40,3 +40,24 @@ def test_the_report_refuses_other_roles_and_bad_periods_with_a_page(api, desk): 
     assert refused.status_code == 403
     assert bad.status_code == 400 and future.status_code == 400 and wrong.status_code == 400
     assert "text/html" in bad.headers["content-type"]
+
+
+def test_complete_periods_are_published_for_everyone_without_the_ranking_of_businesses(api, desk):  # noqa: F811
+    api.complaint_in("resolved")
+    assert api.wiring.projections.wait_until(api.wiring.projections.head(), timeout=10)
+
+    listed = api.http.get("/public/reports")
+    published = api.http.get("/public/reports/2026-04.pdf")
+    current = api.http.get("/public/reports/2026-05.pdf")
+    internal = desk["sup01"].get("/reports/analysis?period=2026-04&format=pdf")
+
+    assert listed.status_code == 200
+    assert 'href="/public/reports/2026-04.pdf"' in listed.text
+    assert 'href="/public/reports/2026-Q1.pdf"' in listed.text
+    assert "2026-05.pdf" not in listed.text  # the month is not over
+    assert published.headers["content-type"] == "application/pdf"
+    public_text = "".join(p.extract_text() for p in PdfReader(BytesIO(published.content)).pages)
+    internal_text = "".join(p.extract_text() for p in PdfReader(BytesIO(internal.content)).pages)
+    assert "2026年4月消费者投诉统计分析报告" in "".join(public_text.split())
+    assert "被投诉较多的经营者" in internal_text and "被投诉较多的经营者" not in public_text
+    assert current.status_code == 400

@@ -6,12 +6,21 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./complaints.db"
 # Working days the holiday library does not know yet, and the confirmed years (SPEC §3).
 DEFAULT_CALENDAR_OVERRIDES = Path(__file__).resolve().parent / "data" / "calendar_overrides.toml"
+
+
+class OutboxEndpoint(BaseModel):
+    """A system the desk tells of every change (COMPLAINTS_OUTBOX_ENDPOINTS, a JSON list)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    url: str = Field(pattern=r"^https?://")
+    secret: SecretStr = Field(min_length=16)  # the HMAC key the receiver checks with
+    personal_data: bool = False
 
 
 class Settings(BaseSettings):
@@ -76,6 +85,15 @@ class Settings(BaseSettings):
     password_checks: int = Field(default=2, ge=1, le=64)
     # The scraper's bearer token for /metrics; without it /metrics answers loopback only.
     metrics_token: str | None = Field(default=None, repr=False, min_length=16)
+    # The surge test's thresholds for consumer warnings; None: the shipped file.
+    warning_thresholds: Path | None = None
+    # The outbox (application/delivery.py): where changes go, and how hard to try.
+    outbox_endpoints: list[OutboxEndpoint] = Field(default_factory=list, repr=False)
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100)
+    outbox_first_retry: float = Field(default=5.0, gt=0, le=3600)  # seconds; then doubling
+    outbox_longest_retry: float = Field(default=3600.0, gt=0, le=86_400)
+    outbox_timeout: float = Field(default=5.0, gt=0, le=120)
+    outbox_concurrency: int = Field(default=4, ge=1, le=64)  # posts in flight per endpoint
 
     @field_validator("database_url")
     @classmethod

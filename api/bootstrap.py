@@ -35,12 +35,21 @@ from adapters.views.search_index import SearchIndex
 from adapters.views.credit_ledger import CreditLedgerView
 from adapters.views.statistics import StatisticsView
 from adapters.views.timeliness import TimelinessView
+from adapters.outbox_deliveries import OutboxDeliveries
+from adapters.views.outbox import OutboxView
+from adapters.views.warnings import WarningsView
+from adapters.warning_thresholds_file import load_thresholds
 from application.checkpoints import Auditor
 from application.credit import Credit
 from application.documents import Documents
 from application.desk import ComplaintDesk, utc_now
 from application.reports import Reports
 from application.retention import Retention
+from application.delivery import Delivery, Endpoint, Post, RetryPolicy, personal_data_of
+from application.warnings import Warnings
+from application.analysis_report import AnalysisReport, Period, build_report
+from adapters.views.report_rankings import ReportRankings
+from domain.errors import InvalidValue
 from application.evidence import Blobs, Evidence
 from adapters.business_records import BusinessRecords
 from adapters.odr_register import OdrRegister
@@ -116,6 +125,44 @@ class Wiring:
         """Statutory documents, printed as PDF from the case's events (SPEC §12)."""
         return Documents(self.desk, PdfDocuments(self.desk.offices, tz=self.settings.tz))
 
+    def analysis_report(self, period: str, office: str | None = None) -> AnalysisReport:
+        """The statistical analysis report of a month (2026-11) or quarter (2026-Q4), for
+        one office or, without one, the whole centre; figures as the dashboard's."""
+        offices = {o.code: o.name for o in (self.desk.offices or ())}
+        if office and office not in offices:
+            raise InvalidValue("office", "not a known office")
+        centre = next((o.name for o in (self.desk.offices or ()) if o.intake), "全部办理机构")
+        return build_report(
+            statistics=self.disclosure, rankings=ReportRankings(self.engine),
+            period=Period.parse(period), office=office or None,
+            office_name=offices[office] if office else centre, offices=offices,
+            today=self.desk.clock().astimezone(self.settings.tz).date())
+
+    @cached_property
+    def warnings(self) -> Warnings:
+        """Consumer warnings: surge flags and published warnings (Order 121 Art. 38)."""
+        view: WarningsView = self.projections.views["warnings"]  # type: ignore[assignment]
+        return Warnings(self.desk, view, load_thresholds(self.settings.warning_thresholds),
+                        tz=self.settings.tz, clock=self.desk.clock)
+
+    @cached_property
+    def outbox(self) -> OutboxDeliveries:
+        """Where each change stands with each configured endpoint."""
+        deliveries = OutboxDeliveries(self.engine)
+        deliveries.setup()
+        return deliveries
+
+    def delivery(self, post: Post, *, clock: Callable[[], datetime] | None = None) -> Delivery:
+        """The outbox delivery to the configured endpoints, over `post` (HTTP)."""
+        s = self.settings
+        endpoints = [Endpoint(name=e.name, url=e.url, secret=e.secret.get_secret_value(),
+                              personal_data=e.personal_data) for e in s.outbox_endpoints]
+        policy = RetryPolicy(first_delay=s.outbox_first_retry, longest_delay=s.outbox_longest_retry,
+                             max_attempts=s.outbox_max_attempts, timeout=s.outbox_timeout)
+        return Delivery(self.outbox, post, endpoints, clock=clock or self.desk.clock,
+                        policy=policy, personal=personal_data_of(self.desk),
+                        concurrency=s.outbox_concurrency)
+
     def close(self) -> None:
         self.projections.stop()
         self.desk.close()
@@ -149,7 +196,7 @@ def build_views(engine: Engine, settings: Settings | None = None, *,
             StatisticsView(engine, working_days=calendar, tz=settings.tz),
             ReportsView(engine, keeper, index),
             AbuseSignalsView(engine, lambda: index.lookup_keys, tz=settings.tz),
-            OdrView(engine)]
+            OdrView(engine), OutboxView(), WarningsView(engine)]
 
 
 def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now,

@@ -18,6 +18,10 @@ from api.bootstrap import Wiring, wire
 from api.cli_audit import audit_app
 from api.cli_backup import backup, restore
 from api.cli_documents import documents_app
+from api.cli_import import import_cases
+from api.cli_outbox import outbox_app
+from api.cli_report import report
+from api.cli_warnings import warnings_app
 from api.cli_keys import keys_app
 from api.cli_organisations import organisations_app
 from api.cli_odr import odr_app
@@ -37,9 +41,13 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(documents_app, name="documents")
 app.add_typer(organisations_app, name="organisation")
 app.add_typer(odr_app, name="odr")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(warnings_app, name="warnings")
 app.command("serve")(serve)
 app.command("backup")(backup)
 app.command("restore")(restore)
+app.command("import")(import_cases)
+app.command("report")(report)
 
 console = Console()
 

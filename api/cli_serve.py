@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from typing import Annotated
 
 import typer
@@ -58,6 +59,7 @@ def serve(
     except MissingCipherKey as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
+    delivering = _deliver_in_process(wiring)
     try:
         if demo:
             seed_demo(wiring, demo_complaints)
@@ -65,7 +67,22 @@ def serve(
         uvicorn.run(create_app(wiring), host=host, port=port, access_log=False,
                     server_header=False)
     finally:
+        delivering.set()
         wiring.close()
+
+
+def _deliver_in_process(wiring: Wiring) -> threading.Event:
+    """With views in process and endpoints configured, the outbox is delivered here too;
+    in production a `complaints outbox run` worker does it. Set the event to stop."""
+    from adapters.http_post import HttpPost
+
+    stop = threading.Event()
+    settings = wiring.settings
+    if settings.projections_in_process and settings.outbox_endpoints:
+        delivery = wiring.delivery(HttpPost())
+        threading.Thread(target=delivery.run_until, args=(stop,), name="outbox-delivery",
+                         daemon=True).start()
+    return stop
 
 
 # The people behind the demo accounts, as the pages show them.

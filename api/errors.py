@@ -40,6 +40,8 @@ from adapters.accounts import AccountExists, ActivationRefused, LastAdmin, Unkno
 from adapters.faults import is_unavailable
 from application.businesses import NotModelCandidate
 from application.credit import BusinessNotFound, CreditEntryNotFound
+from application.delivery import DeadLetterNotFound
+from application.warnings import FlagNotFound
 from application.errors import (
     ComplaintNotFound,
     NotOnOdrRegister,
@@ -262,6 +264,8 @@ def install(app: FastAPI) -> None:
         ErasureRefused: _erasure_refused,
         NotPermitted: _not_permitted,
         ComplaintNotFound: _not_found,
+        DeadLetterNotFound: _not_found,
+        FlagNotFound: _not_found,
         BusinessNotFound: _not_found,
         CreditEntryNotFound: _not_found,
         ConcurrentUpdate: _lost_race,

@@ -213,7 +213,7 @@ class ComplaintDesk(Application[UUID]):
         complaint = self._fold(complaint_id, events)
         _check_version(complaint, expected_version)
         at = self.clock()
-        over, due = self._mediation_period(events, at)
+        over, due = self.mediation_period(events, at)
         complaint.terminate(actor=actor, at=at, reason=reason, note=note, period_over=over,
                             period_due=due)
         self._save(complaint)
@@ -309,7 +309,7 @@ class ComplaintDesk(Application[UUID]):
     def _directory(self) -> Offices:
         return self.offices if self.offices is not None else Offices(())
 
-    def _mediation_period(self, events: list[Any], at: datetime) -> tuple[bool, datetime | None]:
+    def mediation_period(self, events: list[Any], at: datetime) -> tuple[bool, datetime | None]:
         """Whether the mediation period has run out at `at`, and its due moment then."""
         if self.timekeeper is None:
             return False, None

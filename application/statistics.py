@@ -255,7 +255,7 @@ class PublicPage:
 
 
 class FactsReader(Protocol):
-    def statistics(self, *, since: date, until: date) -> Statistics: ...
+    def statistics(self, *, since: date, until: date, office: str | None = None) -> Statistics: ...
 
     def public_facts(self, q: str | None, *, since: date, until: date, page: int,
                      per_page: int) -> tuple[list[PublicFacts], int]: ...
@@ -281,11 +281,11 @@ class Disclosure:
         self.show_grade = show_grade
         self.odr_rates = odr_rates
 
-    def statistics(self, *, since: date, until: date) -> Statistics:
+    def statistics(self, *, since: date, until: date, office: str | None = None) -> Statistics:
         if since > until:
             raise InvalidValue("from", "must not be after `to`")
-        figures = self.facts.statistics(since=since, until=until)
-        if self.signals is None:
+        figures = self.facts.statistics(since=since, until=until, office=office)
+        if self.signals is None or office is not None:  # the signals are the centre's
             return figures
         return replace(figures, consumers=self.signals.consumers(since=since, until=until),
                        abuse_signs=self.signals.decisions(since=since, until=until))

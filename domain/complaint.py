@@ -76,13 +76,16 @@ class Complaint(Aggregate):
         tz: tzinfo,
         idempotency_key: str | None = None,
         number: str | None = None,
+        complaint_id: UUID | None = None,
     ) -> Complaint:
+        """`complaint_id` is for a case that already has an identity elsewhere (a
+        national platform case number), so storing it twice collides."""
         check_permitted(None, "file", actor)
         regulation = in_force(intake.received_at.astimezone(tz).date())
         consumer, business = intake.consumer, intake.business
         return cls._create(
             cls.Filed,
-            id=complaint_id_for(idempotency_key, actor.username),
+            id=complaint_id or complaint_id_for(idempotency_key, actor.username),
             actor=actor.as_data(),
             at=at,
             channel=intake.channel.value,

@@ -221,7 +221,8 @@ class StatisticsView(View):
 
     # ----- supervisors' statistics ---------------------------------------------
 
-    def statistics(self, *, since: date, until: date) -> Statistics:
+    def statistics(self, *, since: date, until: date, office: str | None = None) -> Statistics:
+        """`office`: only the complaints that office handles now, and the clocks it stopped."""
         f = complaint_facts.c
         t = timeliness_clocks.c
         start, end = self._bounds(since, until)
@@ -230,14 +231,17 @@ class StatisticsView(View):
                 select(f.state, f.channel, f.category, f.industry, f.office, f.received_on,
                        f.accepted_on, f.closed_on, f.closed_as, f.closing_reason,
                        f.amount_recovered_fen)
-                .where(f.received_on >= since, f.received_on <= until)).all()
+                .where(f.received_on >= since, f.received_on <= until,
+                       *([f.office == office] if office else []))).all()
             closed = db.execute(
                 select(f.accepted_on, f.closed_as, f.withdraw_kind, f.escalated_on,
                        f.satisfaction_level)
-                .where(f.closed_on >= since, f.closed_on <= until)).all()
+                .where(f.closed_on >= since, f.closed_on <= until,
+                       *([f.office == office] if office else []))).all()
             stops = db.execute(
                 select(t.clock, t.stopped_at, t.met, t.office, t.mediator)
                 .where(t.stopped_at >= start, t.stopped_at < end,
+                       *([t.office == office] if office else []),
                        or_(and_(t.clock == "acceptance", t.stopped_by.in_(DECISIONS)),
                            and_(t.clock == "mediation", t.stopped_by.in_(MEDIATION_ENDS))))
             ).all()

@@ -4,7 +4,7 @@ personal: the facts behind it hold no consumer data at all."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -27,3 +27,13 @@ def public_businesses(wiring: WiringDep,
     business on the register, and the credit grade where the deployment publishes it."""
     as_of = wiring.desk.clock().astimezone(wiring.desk.tz).date()
     return wiring.disclosure.public_businesses(q, as_of=as_of, page=page, per_page=per_page)
+
+
+@router.get("/warnings")
+def public_warnings(wiring: WiringDep) -> dict[str, Any]:
+    """Consumer warnings in force today (消费预警): title, text, what it is about, dates."""
+    return {"items": [{"id": w["id"], "title": w["title"], "message": w["message"],
+                       "scope": w["scope"], "label": w["label"],
+                       "valid_from": w["valid_from"].isoformat(),
+                       "valid_until": w["valid_until"].isoformat()}
+                      for w in wiring.warnings.in_force()]}

@@ -137,6 +137,15 @@ MATRIX = [
          {"kind": "odr", "start": "2026-01-01", "end": "2026-12-31"}),
     cell("POST", "/api/v1/accounts/business", None, "adm01",
          {"credit_code": OTHER_USCC}),  # a new username per call
+    cell("GET", "/api/v1/outbox", None, "sup01"),
+    cell("GET", "/api/v1/outbox/dead-letters", None, "sup01"),
+    cell("GET", "/api/v1/warnings/flags", None, "sup01"),
+    cell("POST", "/api/v1/warnings/detect", None, "sup01", {}),
+    cell("GET", "/api/v1/warnings", None, "sup01"),
+    cell("POST", "/api/v1/warnings", None, "sup01",
+         {"title": "预付式消费风险提示", "message": "办卡前请核实经营者资质。", "scope": "industry",
+          "key": "beauty", "label": "beauty", "valid_from": "2026-05-11",
+          "valid_until": "2026-06-10"}),
 ]
 OPEN = ("/api/v1/auth/token", "/api/v1/auth/activate", "/api/v1/public/")
 REPORT_ROUTES = {
@@ -243,6 +252,9 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         # Needs a business account not yet activated; tests/e2e/test_businesses.py
         # walks its roles.
         ("POST", "/api/v1/accounts/{username}/activation"),
+        # A replay needs a dead letter of its own; tests/e2e/test_outbox_api.py walks
+        # its roles.
+        ("POST", "/api/v1/outbox/dead-letters/{endpoint}/{position}/replay"),
     }
     assert len([r for r in routes if r[1].startswith(C)]) == 42  # with the clue, identity,
     # consent, change-request, entrust, and the four pre-settlement commands

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import adapters
 
 DEFAULT_RULES = (Path(adapters.__file__).parent / "data" / "credit_rules.toml").read_text()
-PEOPLE = ("anonymous", "op01", "med01", "med02", "sup01", "adm01")
+PEOPLE = ("anonymous", "op01", "med01", "med02", "sup01", "adm01", "insp01")
 # med01 is the mediator assigned to every mediated case below; med02 is another mediator.
+# insp01 is an inspector: reports are theirs (tests/e2e/test_report_confidentiality.py),
+# complaints never.
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ MATRIX = [
          {"forum": "court", "reason": "agreement_breached"}),
     cell("POST", ID + "/satisfaction", "resolved", "op01", {"score": 4}),
     cell("POST", ID + "/satisfaction", "rejected", "op01", {"score": 2, "comment": "不满意"}),
-    cell("GET", "/api/v1/auth/me", None, "op01 med01 med02 sup01 adm01"),
+    cell("GET", "/api/v1/auth/me", None, "op01 med01 med02 sup01 adm01 insp01"),
     cell("GET", ID + "/verify", "mediated", "sup01"),
     cell("GET", "/api/v1/audit/verify", None, "sup01"),
     cell("GET", "/api/v1/timeliness", None, "op01 med01 med02 sup01"),
@@ -129,6 +133,17 @@ def _call(api: Any, c: Cell, who: str, complaint_id: str | None) -> Any:
     if c.path == "/api/v1/accounts" and c.method == "POST":
         body = {**c.body, "username": f"new-{who}"}
     return api.http.post(path, json=body, headers=headers)
+
+
+@pytest.fixture
+def api(api):
+    from domain.vocabulary import Role
+    from tests.e2e.conftest import password_of
+
+    api.wiring.accounts.add("insp01", role=Role.INSPECTOR, password=password_of("insp01"),
+                            office="SH-PD")
+    api.tokens["insp01"] = api.sign_in("insp01").json()["access_token"]
+    return api
 
 
 def test_every_role_meets_every_endpoint_as_the_spec_says(api):

@@ -210,6 +210,8 @@ ACTIONS: dict[str, Run] = {
         expected_version=v),
     "withdraw": lambda w, i, u, f, v: w.desk.withdraw(
         i, actor=u.actor, note=_note(f), kind=_optional(f, "kind"), expected_version=v),
+    # A violation clue found in mediation becomes a report (Order 121 Art. 27).
+    "clue": lambda w, i, u, f, v: w.reports.clue(i, actor=u.actor, text=f.get("text", "")),
     "satisfaction": lambda w, i, u, f, v: w.desk.record_satisfaction(
         i, actor=u.actor, level=_optional(f, "level"), comment=f.get("comment", ""),
         expected_version=v),

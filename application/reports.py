@@ -24,6 +24,7 @@ from domain.permissions import Actor
 from domain.report import REPORT_COMMAND_METHODS, Report, same_facts
 from domain.report_clocks import DECISION, REPORTER_NOTICE, report_clocks, times_of
 from domain.report_intake import ReportIntake
+from domain.report_lifecycle import OPEN_STATES
 
 # Candidates for Art. 35: reports from the same reporter's phone against the same
 # business, newest first (the report views answer this from their blind index).
@@ -108,20 +109,24 @@ class Reports:
         """Log a report; the same reporter against the same business is merged (Art. 35)."""
         at = self.desk.clock()
         report = Report.receive(intake, actor=actor, at=at, tz=self.desk.tz)
-        earlier = self._duplicate_of(intake)
-        if earlier is None:
-            self.desk.store(report)
-            return Receipt(report.id, "new")
-        if any(same_facts(intake.facts, known) for known in earlier.facts):
-            earlier.repeat(actor=actor, at=at, received_at=intake.received_at,
-                           source=intake.source.value)
-            outcome = "repeat"
-        else:
-            earlier.add_facts(actor=actor, at=at, received_at=intake.received_at,
-                              source=intake.source.value, facts=intake.facts)
-            outcome = "merged"
-        self.desk.store(earlier)
-        return Receipt(earlier.id, outcome)
+        earlier = self._earlier_from(intake)
+        repeated = next((r for r in earlier if any(same_facts(intake.facts, known)
+                                                   for known in r.facts)), None)
+        if repeated is not None:
+            repeated.repeat(actor=actor, at=at, received_at=intake.received_at,
+                            source=intake.source.value)
+            self.desk.store(repeated)
+            return Receipt(repeated.id, "repeat")
+        # New facts join a report still being verified; once one is decided, they
+        # start a report of their own.
+        verifying = next((r for r in earlier if r.state in OPEN_STATES), None)
+        if verifying is not None:
+            verifying.add_facts(actor=actor, at=at, received_at=intake.received_at,
+                                source=intake.source.value, facts=intake.facts)
+            self.desk.store(verifying)
+            return Receipt(verifying.id, "merged")
+        self.desk.store(report)
+        return Receipt(report.id, "new")
 
     def split(self, complaint: Intake, report: ReportIntake, *, actor: Actor,
               idempotency_key: str | None = None) -> tuple[UUID, UUID]:
@@ -173,16 +178,17 @@ class Reports:
 
     # ----- plumbing -------------------------------------------------------------------
 
-    def _duplicate_of(self, intake: ReportIntake) -> Report | None:
+    def _earlier_from(self, intake: ReportIntake) -> list[Report]:
+        """Reports from the same reporter against the same business, newest first."""
         if intake.reporter is None or self.find_duplicates is None:
-            return None  # an anonymous report cannot be matched to a reporter
+            return []  # an anonymous report cannot be matched to a reporter
         if self.settle is not None:
             self.settle()
-        for candidate in self.find_duplicates(intake.reporter.phone, intake.business_key):
-            report = self._load(candidate)
-            if report.reporter and report.reporter.get("phone") == intake.reporter.phone:
-                return report
-        return None
+        loaded = [self._load(i) for i in self.find_duplicates(intake.reporter.phone,
+                                                              intake.business_key)]
+        # The index holds 64 bits of an HMAC: the stored phone itself decides.
+        return [r for r in loaded
+                if r.reporter and r.reporter.get("phone") == intake.reporter.phone]
 
     def _load(self, report_id: UUID, version: int | None = None) -> Report:
         report: Any = None

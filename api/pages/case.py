@@ -232,6 +232,8 @@ ACTIONS: dict[str, Run] = {
         i, actor=u.actor, note=_note(f), expected_version=v),
     "return": lambda w, i, u, f, v: w.desk.return_from_negotiation(
         i, actor=u.actor, note=_note(f), expected_version=v),
+    # A violation clue found in mediation becomes a report (Order 121 Art. 27).
+    "clue": lambda w, i, u, f, v: w.reports.clue(i, actor=u.actor, text=f.get("text", "")),
     "satisfaction": lambda w, i, u, f, v: w.desk.record_satisfaction(
         i, actor=u.actor, level=_optional(f, "level"), comment=f.get("comment", ""),
         expected_version=v),

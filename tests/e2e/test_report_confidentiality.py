@@ -141,3 +141,24 @@ def test_the_reporter_is_sealed_at_rest_with_the_reports_own_data_key(rapi):
         with wiring.engine.connect() as db:
             rows = db.execute(text(f"SELECT * FROM {table}")).all()
         assert rows and not any(PHONE in str(r) or NAME in str(r) for r in rows)
+
+
+def test_no_public_page_export_or_complaint_view_carries_a_reporter_or_the_facts(rapi):
+    rid = _report_in(rapi, "case_opened")
+    assert command(rapi, rid, "close", "insp01", {"outcome": "penalised"}).status_code == 200
+    complaint_id = rapi.complaint_in("resolved")  # the same business, disclosed
+    rapi.wiring.projections.wait_until(rapi.wiring.projections.head(), timeout=10)
+    facts = "货架上销售过期牛奶"
+    answers = [
+        rapi.http.get("/api/v1/public/businesses", params={"q": "上海"}),
+        rapi.http.get("/public", params={"q": "上海"}),
+        rapi.http.get("/api/v1/exports/complaints", params={"format": "csv"},
+                      headers=rapi.auth("sup01")),
+        rapi.http.get(f"/api/v1/complaints/{complaint_id}", headers=rapi.auth("sup01")),
+        rapi.http.get("/api/v1/complaints", headers=rapi.auth("sup01")),
+        rapi.http.get("/api/v1/businesses/91350100M000100Y43/credit",
+                      headers=rapi.auth("sup01")),
+    ]
+    for answer in answers:
+        assert answer.status_code == 200, answer.request.url
+        assert not _clear_in(answer) and facts not in answer.text, answer.request.url

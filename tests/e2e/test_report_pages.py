@@ -169,3 +169,23 @@ def test_a_penalty_on_a_report_is_explained_on_the_business_page_by_the_report(p
     assert page.status_code == 200
     assert f'href="/reports/{rid}#history"' in page.text
     assert "举报查实并作出行政处罚" in page.text
+
+
+def test_the_assigned_mediator_records_a_clue_from_the_case_page(people, api):
+    complaint_id = api.complaint_in("mediated")
+    mediator = people["med01"]
+    page = mediator.get(f"/cases/{complaint_id}")
+    assert 'id="clue"' in page.text
+    empty = mediator.post(f"/cases/{complaint_id}/clue", {"text": ""},
+                          token_from=f"/cases/{complaint_id}")
+    assert empty.status_code == 422
+    done = mediator.post(f"/cases/{complaint_id}/clue", {"text": "商家销售无中文标签的奶粉"},
+                         token_from=f"/cases/{complaint_id}")
+    assert done.status_code == 200 and "已记录违法线索" in done.text
+    (report_id,) = api.view(complaint_id)["reports"]
+    assert 'id="linked-reports"' in done.text
+    report = api.http.get(f"/api/v1/reports/{report_id}", headers=api.auth("sup01")).json()
+    assert report["source"] == "mediation" and report["facts"] == ["商家销售无中文标签的奶粉"]
+    operator_view = people["op01"].get(f"/cases/{complaint_id}")
+    assert f'href="/reports/{report_id}"' in operator_view.text
+    assert 'id="clue"' not in operator_view.text

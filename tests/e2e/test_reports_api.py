@@ -136,12 +136,23 @@ def test_the_same_reporter_and_facts_are_merged_and_new_facts_restart_the_period
     assert len(more.json()["facts"]) == 2
     assert more.json()["decision_due"] == "2026-06-08"  # counted again from 18 May
 
+    command(rapi, first["id"], "verify", "insp01")
+    command(rapi, first["id"], "decline", "insp01", {"reason": "无违法事实"})
+    settled(rapi)
+    later = report(rapi, facts="冷柜温度问题仍未整改，且发现过期面包。")
+    assert later.status_code == 201 and later.json()["receipt"] == "new"  # decided: its own
+    assert later.json()["id"] != first["id"]
+    settled(rapi)
+    repeat_of_old = report(rapi, facts="货架上销售过期牛奶，生产日期为2025年。")
+    assert repeat_of_old.json()["receipt"] == "repeat"  # the same facts, decided or not
+    assert repeat_of_old.json()["id"] == first["id"]
+
     other_business = report(rapi, business={"name": "上海另一家超市有限公司"})
     assert other_business.status_code == 201 and other_business.json()["id"] != first["id"]
     anonymous = report(rapi, reporter=None, anonymous=True)
     assert anonymous.status_code == 201 and anonymous.json()["reporter"] is None
     settled(rapi)
-    assert rapi.http.get("/api/v1/reports", headers=rapi.auth("sup01")).json()["total"] == 3
+    assert rapi.http.get("/api/v1/reports", headers=rapi.auth("sup01")).json()["total"] == 4
 
 
 def test_a_mixed_submission_is_split_into_a_complaint_and_a_report_linked_both_ways(rapi):

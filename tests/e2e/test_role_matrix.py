@@ -11,15 +11,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import adapters
 
 DEFAULT_RULES = (Path(adapters.__file__).parent / "data" / "credit_rules.toml").read_text()
-PEOPLE = ("anonymous", "op01", "med01", "med02", "sup01", "adm01", "biz01", "biz02")
+PEOPLE = ("anonymous", "op01", "med01", "med02", "sup01", "adm01", "biz01", "biz02",
+          "insp01")
 # med01 is the mediator assigned to every mediated case below; med02 is another mediator.
 # biz01 is the business every case below is against; biz02 is another business, for
 # which those cases are not there at all (404 where it could otherwise look).
 USCC = "91350100M000100Y43"
 OTHER_USCC = "91110000600037341L"
+# insp01 is an inspector: reports are theirs (tests/e2e/test_report_confidentiality.py),
+# complaints never.
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ MATRIX = [
          {"forum": "court", "reason": "agreement_breached"}),
     cell("POST", ID + "/satisfaction", "resolved", "op01", {"score": 4}),
     cell("POST", ID + "/satisfaction", "rejected", "op01", {"score": 2, "comment": "不满意"}),
-    cell("GET", "/api/v1/auth/me", None, "op01 med01 med02 sup01 adm01 biz01 biz02"),
+    cell("GET", "/api/v1/auth/me", None, "op01 med01 med02 sup01 adm01 biz01 biz02 insp01"),
     cell("GET", ID + "/verify", "mediated", "sup01"),
     cell("GET", "/api/v1/audit/verify", None, "sup01"),
     cell("GET", "/api/v1/timeliness", None, "op01 med01 med02 sup01"),
@@ -185,6 +190,17 @@ def with_businesses(api: Any) -> Any:
                           password=f"{username}-correct-horse")
         api.tokens[username] = api.sign_in(username).json()["access_token"]
     api.wiring.odr.register.join(USCC, name="上海优选", start=date(2026, 1, 1), actor="sup01")
+    return api
+
+
+@pytest.fixture
+def api(api):
+    from domain.vocabulary import Role
+    from tests.e2e.conftest import password_of
+
+    api.wiring.accounts.add("insp01", role=Role.INSPECTOR, password=password_of("insp01"),
+                            office="SH-PD")
+    api.tokens["insp01"] = api.sign_in("insp01").json()["access_token"]
     return api
 
 

@@ -348,6 +348,9 @@ class ComplaintOut(BaseModel):
     identity_verified: bool = False
     organisation: str | None = Field(
         None, description="the organisation the case is entrusted to (Art. 19), or null")
+    abuse_signs: list[str] = Field(
+        default_factory=list, description="signs of abuse the case shows now (Art. 17), for "
+        "operators and supervisors reading one case; never decided on automatically")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:

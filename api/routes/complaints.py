@@ -72,9 +72,13 @@ def list_complaints(criteria: Annotated[ListQuery, Query()], user: CurrentUser,
 
 @router.get("/{complaint_id}", response_model=ComplaintOut,
             responses={200: {"headers": ETAG}, **documented(404)})
-def get_complaint(complaint_id: UUID, user: CurrentUser, desk: Desk, response: Response,
+def get_complaint(complaint_id: UUID, user: CurrentUser, wiring: WiringDep, response: Response,
                   as_of: AsOf = None) -> ComplaintOut:
-    return view(access.readable(desk, complaint_id, user, as_of), user, response)
+    found = view(access.readable(wiring.desk, complaint_id, user, as_of), user, response)
+    if access.sees_abuse_signs(user) and wiring.abuse_signals is not None:
+        found.abuse_signs = wiring.abuse_signals.signs_of([str(complaint_id)]).get(
+            str(complaint_id), [])
+    return found
 
 
 @router.get("/{complaint_id}/history", response_model=list[HistoryItemOut],

@@ -113,6 +113,12 @@ def known_mediator(accounts: Accounts, username: str) -> str:
     return username
 
 
+def sees_abuse_signs(user: User) -> bool:
+    """Signs of abuse (Art. 17) inform the decision on acceptance: the operators who make
+    it and the supervisors who review it see them."""
+    return user.role in (Role.OPERATOR, Role.SUPERVISOR)
+
+
 def known_organisation(organisations: Any, code: str) -> str:
     if code not in organisations:
         raise InvalidValue("organisation", "no organisation has this code")

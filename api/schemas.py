@@ -363,6 +363,9 @@ class ComplaintOut(BaseModel):
                           "window to answer")
     odr_reply: OdrReplyOut | None = Field(
         None, description="the ODR business's answer, while the consumer is asked")
+    abuse_signs: list[str] = Field(
+        default_factory=list, description="signs of abuse the case shows now (Art. 17), for "
+        "operators and supervisors reading one case; never decided on automatically")
 
     @classmethod
     def of(cls, details: ComplaintDetails, viewer: User) -> ComplaintOut:

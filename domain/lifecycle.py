@@ -29,7 +29,7 @@ class HasLifecycle(Protocol):
     rated: bool
     at_intake: bool  # the complaint sits at the intake centre (offices are data)
     materials_complete: bool  # a proxy's authorisation meets Art. 11 (or there is no proxy)
-    consents_missing: frozenset[str]  # joint cases: matters some represented consumer has not agreed
+    consents_missing: frozenset[str]  # joint cases: matters not yet agreed by everyone
     identity_open: bool  # proof of identity was asked for and has not come
     joint: object
     organisation: str | None  # the organisation an entrusted case went to

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, Connection, Date, DateTime, Engine, Index, Integer, String,
-    Table, and_, func, select, update,
+    Table, and_, func, or_, select, update,
 )
 
 from adapters.projections import Page, View, metadata
@@ -120,25 +120,25 @@ class AbuseSignalsView(View):
         if row["complainant"] is not None:
             near = _c.received_at.between(received - timedelta(days=t.window_days),
                                           received + timedelta(days=t.window_days))
-            mine = _c.complainant == row["complainant"]
-            self._mark_repeated(db, Sign.REPEAT_BUSINESS, t.same_business,
-                                and_(mine, _c.business_key == row["business_key"], near))
-            self._mark_repeated(db, Sign.REPEAT_KIND, t.same_kind,
-                                and_(mine, _c.kind == row["kind"], near))
+            mine = and_(_c.complainant == row["complainant"], near)
+            same_business = _c.business_key == row["business_key"]
+            same_kind = _c.kind == row["kind"]
+            # One round trip for both counts: most complainants have a handful of rows.
+            found = db.execute(select(_c.business_key, _c.kind)
+                               .where(mine, or_(same_business, same_kind))).all()
+            if sum(r.business_key == row["business_key"] for r in found) >= t.same_business:
+                self._mark(db, Sign.REPEAT_BUSINESS, and_(mine, same_business))
+            if sum(r.kind == row["kind"] for r in found) >= t.same_kind:
+                self._mark(db, Sign.REPEAT_KIND, and_(mine, same_kind))
 
-    # Counting stops at the threshold, and only rows not yet marked are written: a
-    # number shared by hundreds of filings costs each new filing no more than a few.
+    # Counting a shared contact stops at the threshold, and only rows not yet marked are
+    # written: a number shared by hundreds of filings costs each new one no more.
     def _mark_shared(self, db: Connection, sign: Sign, sharing: Any) -> None:
         threshold = self.thresholds.shared_contact
         people = db.execute(select(_c.complainant).where(sharing).distinct()
                             .limit(threshold)).all()
         if len(people) >= threshold:
             self._mark(db, sign, sharing)
-
-    def _mark_repeated(self, db: Connection, sign: Sign, threshold: int, same: Any) -> None:
-        if len(db.execute(select(_c.complaint_id).where(same).limit(threshold)).all()) \
-                >= threshold:
-            self._mark(db, sign, same)
 
     @staticmethod
     def _mark(db: Connection, sign: Sign, rows: Any) -> None:

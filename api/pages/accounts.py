@@ -30,8 +30,10 @@ def _accounts(request: Request) -> Accounts:
 def _accounts_page(request: Request, status: int = 200, banner: str | None = None,
                    values: dict[str, str] | None = None) -> Response:
     t_banner = ("error", banner) if banner else None
+    organisations = request.app.state.wiring.organisations
     return render(request, "accounts.html", status=status, accounts=_accounts(request).all(),
-                  roles=[r.value for r in Role], banner=t_banner, values=values or {})
+                  roles=[r.value for r in Role], banner=t_banner, values=values or {},
+                  organisations=organisations.all() if organisations else [])
 
 
 @router.get("/accounts")
@@ -48,10 +50,13 @@ def create_account(request: Request, form: FormFields) -> Response:
     check_csrf(request, form)
     try:
         role = Role(form.get("role", ""))
+        organisation = form.get("organisation", "").strip() or None
+        if organisation is not None and organisation not in request.app.state.wiring.organisations:
+            raise InvalidValue("organisation", "no organisation has this code")
         _accounts(request).add(form.get("username", "").strip(), role=role,
                                password=form.get("password", ""),
                                office=form.get("office", "").strip() or None,
-                               actor=admin.username)
+                               actor=admin.username, organisation=organisation)
     except (ValueError, InvalidValue, AccountExists) as error:
         return _refused(request, error, {k: v for k, v in form.items() if k != "password"})
     return see_other("/accounts?done=accounts.created")

@@ -76,7 +76,11 @@ def get_complaint(complaint_id: UUID, user: CurrentUser, wiring: WiringDep, resp
                   as_of: AsOf = None) -> ComplaintOut:
     details = access.readable(wiring.desk, complaint_id, user, as_of)
     access.record_business_read(wiring.accounts, user, details)
-    return view(details, user, response)
+    found = view(details, user, response)
+    if access.sees_abuse_signs(user) and wiring.abuse_signals is not None:
+        found.abuse_signs = wiring.abuse_signals.signs_of([str(complaint_id)]).get(
+            str(complaint_id), [])
+    return found
 
 
 @router.get("/{complaint_id}/history", response_model=list[HistoryItemOut],

@@ -58,3 +58,15 @@ def test_the_dashboard_counts_decisions_made_with_signs_and_what_was_decided(api
     section = page[page.index('id="abuse-decisions"'):]
     assert ZH["reject_reason"]["not_consumer_dispute"] in section
     assert ZH["state"]["accepted"] in section
+
+
+def test_the_complaint_view_names_its_signs_to_operators_but_not_to_mediators(api):
+    first = api.file(consumer={"name": "甲某", "phone": "13988880000"})["id"]
+    api.file(consumer={"name": "乙某", "phone": "13988880000"})
+    plain = api.file(consumer={"name": "丙某", "phone": "13988880001"})["id"]
+    api.wiring.projections.catch_up()
+    assert api.view(first, "op01")["abuse_signs"] == ["shared_phone"]
+    assert api.view(plain, "op01")["abuse_signs"] == []
+    api.command(first, "accept", "op01")
+    api.command(first, "assign", "op01", {"mediator": "med01"})
+    assert api.view(first, "med01")["abuse_signs"] == []

@@ -204,7 +204,7 @@ def test_an_admin_creates_accounts_and_only_an_admin_may(api):
     assert api.sign_in("op03", "op03-long-secret").status_code == 200
     listed = api.http.get("/api/v1/accounts", headers=api.auth("adm01")).json()
     assert {"username": "op03", "role": "operator", "office": "SH-PD",
-            "disabled": False, "display_name": None} in listed
+            "disabled": False, "display_name": None, "organisation": None} in listed
     assert audit(api, username="op03", kind="created")[0]["actor"] == "adm01"
     assert api.http.post("/api/v1/accounts/ghost/disable",
                          headers=api.auth("adm01")).status_code == 404

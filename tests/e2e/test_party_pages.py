@@ -151,3 +151,23 @@ def test_the_operator_entrusts_from_the_case_page_with_both_consents(api, desk):
         assert Browser(client).sign_in("emed02").get(f"/cases/{case}").status_code == 404
     with TestClient(create_app(api.wiring)) as client:
         assert Browser(client).sign_in("emed01").get(f"/cases/{case}").status_code == 200
+
+
+def test_an_admin_adds_an_organisation_and_its_mediator_on_the_accounts_page(api, desk):
+    admin = desk["adm01"]
+    page = admin.get("/accounts").text
+    assert ZH["accounts"]["organisations"] in page and "上海市消费者权益保护委员会" in page
+    added = admin.post("/organisations", {"code": "JA-XH", "name": "静安区消费者协会",
+                                          "kind": "consumer_association"},
+                       token_from="/accounts", follow_redirects=False)
+    assert added.status_code == 303, added.text
+    assert "JA-XH" in [o.code for o in api.wiring.organisations.all()]
+    again = admin.post("/organisations", {"code": "JA-XH", "name": "重复",
+                                          "kind": "consumer_association"}, token_from="/accounts")
+    assert again.status_code == 422
+
+    made = admin.post("/accounts", {"username": "emed07", "role": "mediator",
+                                    "organisation": "JA-XH", "password": "a-long-secret-7"},
+                      token_from="/accounts", follow_redirects=False)
+    assert made.status_code == 303, made.text
+    assert api.wiring.accounts.get("emed07").organisation == "JA-XH"

@@ -49,3 +49,22 @@ def test_proxies_and_joint_consumers_are_unreadable_without_the_keys(wiring, clo
     for secret in SECRETS:
         for encoding in ("utf-8", "utf-16-le", "gb18030"):
             assert secret.encode(encoding) not in dumped, (secret, encoding)
+
+
+def test_erasure_makes_the_proxy_and_the_joint_consumers_unreadable_too(wiring, clock):
+    from tests.integration.helpers import supervisor
+
+    body = {"channel": "visit", "consumer": {"name": "张三", "phone": "13812345678"},
+            "business": {"name": "上海优选电子商务有限公司"}, "category": "goods",
+            "industry": "online_shopping", "amount": "10", "description": "屏幕坏点",
+            "request": "退货", "office": "SH-PD", "proxy": PROXY, "joint": JOINT}
+    desk = wiring.desk
+    case = desk.file(Intake.parse(body, now=clock(), default_office=None), actor=operator)
+    desk.record_consent(case, actor=operator, consumer=1, matter="waive")
+    desk.withdraw(case, actor=operator, note="撤回")
+    desk.erase_personal_data(case, actor=supervisor, basis="request", reference="申请删除")
+
+    details = wiring.desk.get_complaint(case)
+    assert details.proxy["name"] == "已删除" and details.proxy["phone"] == "已删除"
+    assert details.joint["consumers"][0]["name"] == "已删除"
+    assert details.joint["representatives"] == [0]  # the shape of the case stays

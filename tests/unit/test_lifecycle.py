@@ -158,8 +158,8 @@ def permitted_actor(command: str, state: str):
         return business
     if command in ("reassign", "recusal-decision"):
         return supervisor
-    if command in ("notes", "resolve", "change-request") and state in ("accepted", "filed",
-                                                                        "filed (at the intake centre)"):
+    if command in ("notes", "resolve", "change-request") and (
+            state == "accepted" or state.startswith("filed")):
         return operator
     if command == "notice" and state.startswith("withdrawn"):
         return operator

@@ -63,6 +63,22 @@ def render_xlsx(report: AnalysisReport, label: Label) -> bytes:
           + [["不予受理：" + label("reject_reason", k), n] for k, n in s.by_reject_reason.items()]
           + [["终止调解：" + label("terminate_reason", k), n]
              for k, n in s.by_terminate_reason.items()])
+    if report.reports is not None:
+        q = report.reports
+        reports = book.create_sheet("举报")
+        _rows(reports, ["举报", "本期"], [
+            ["收到举报", q["received"]], ["作出是否立案的决定", q["decisions"]],
+            *[[label("report_state", k), n] for k, n in sorted(q["by_decision"].items())],
+            ["按期核查率", q["verification_on_time_rate"]], ["立案率", q["case_opened_rate"]]])
+        for row in (reports.max_row - 1, reports.max_row):
+            reports.cell(row=row, column=2).number_format = PERCENT
+        reports.append([])
+        _rows(reports, ["来源", "件数"],
+              [[label("report_source", k), n] for k, n in sorted(q["by_source"].items())])
+        reports.append([])
+        _rows(reports, ["本期办结的举报", "件数"],
+              [[label("report_outcome", k) if k else "—", n]
+               for k, n in sorted(q["by_outcome"].items(), key=lambda kv: kv[0] or "")])
     if report.per_office:
         offices = book.create_sheet("办理机构")
         _rows(offices, ["机构", "代码", "登记", "受理按时率", "调解按时率"],

@@ -136,7 +136,8 @@ class Wiring:
             statistics=self.disclosure, rankings=ReportRankings(self.engine),
             period=Period.parse(period), office=office or None,
             office_name=offices[office] if office else centre, offices=offices,
-            today=self.desk.clock().astimezone(self.settings.tz).date())
+            today=self.desk.clock().astimezone(self.settings.tz).date(),
+            reports=self.report_views)
 
     @cached_property
     def warnings(self) -> Warnings:

@@ -106,6 +106,9 @@ class AnalysisReport:
     per_office: list[dict[str, Any]] = field(default_factory=list)
     generated_on: date | None = None
     trend: list[MonthStats] = field(default_factory=list)  # the twelve months to the period's end
+    # Reports (举报, SPEC §13) received, decided and closed in the period, as the
+    # supervisors' report figures count them; None where the desk keeps no reports.
+    reports: dict[str, Any] | None = None
 
     @property
     def rates(self) -> list[tuple[str, Decimal | None, Decimal | None]]:
@@ -120,6 +123,10 @@ class StatisticsSource(Protocol):
     def statistics(self, *, since: date, until: date, office: str | None = None) -> Statistics: ...
 
 
+class ReportFiguresSource(Protocol):
+    def statistics(self, *, start: date, end: date, office: str | None = None) -> dict[str, Any]: ...
+
+
 class RankingSource(Protocol):
     def top(self, dimension: str, *, since: date, until: date, office: str | None,
             limit: int) -> list[Ranked]: ...
@@ -127,7 +134,7 @@ class RankingSource(Protocol):
 
 def build_report(*, statistics: StatisticsSource, rankings: RankingSource, period: Period,
                  office: str | None, office_name: str, offices: dict[str, str],
-                 today: date) -> AnalysisReport:
+                 today: date, reports: ReportFiguresSource | None = None) -> AnalysisReport:
     if period.since > today:
         raise InvalidValue("period", "the period has not begun")
     stats = statistics.statistics(since=period.since, until=period.until, office=office)
@@ -162,4 +169,6 @@ def build_report(*, statistics: StatisticsSource, rankings: RankingSource, perio
         period=period, office=office, office_name=office_name, stats=stats, before=before,
         changes=changes, top_businesses=top("business"), top_industries=top("industry"),
         top_problems=top("problem"), per_office=per_office, generated_on=today,
-        trend=trend)
+        trend=trend,
+        reports=(reports.statistics(start=period.since, end=period.until, office=office)
+                 if reports is not None else None))

@@ -90,8 +90,9 @@ def _percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:+}%"
 
 
-def _share(value: Decimal | None) -> str:
-    return "—" if value is None else f"{(value * 100).quantize(Decimal('0.1'))}%"
+def _share(value: Decimal | float | None) -> str:
+    # The report figures give rates as floats, the complaint statistics as Decimals.
+    return "—" if value is None else f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'))}%"
 
 
 def _width(value: Decimal | None) -> str:

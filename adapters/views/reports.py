@@ -220,13 +220,19 @@ class ReportsView(View):
                               .order_by(r.decision_due)).mappings().all()
         return [self._row(row, as_of) for row in rows]
 
-    def statistics(self, *, start: date, end: date) -> dict[str, Any]:
+    def statistics(self, *, start: date, end: date, office: str | None = None) -> dict[str, Any]:
         """Reports received in [start, end] by state, source, business and industry; the
-        decisions made in it: on time, and how many opened a case."""
+        decisions made in it: on time, and how many opened a case; the reports closed in
+        it by outcome. `office`: only that office's reports."""
         r = report_list.c
         lo, hi = _day_bounds(self.keeper, start, end)
         received = (r.received_at >= lo) & (r.received_at < hi)
         decided = (r.decided_at >= lo) & (r.decided_at < hi)
+        closed = (r.closed_at >= lo) & (r.closed_at < hi)
+        if office is not None:
+            received, decided, closed = (received & (r.office == office),
+                                         decided & (r.office == office),
+                                         closed & (r.office == office))
         with self.engine.connect() as db:
             def counts(column: Any) -> dict[str, int]:
                 return {k: n for k, n in db.execute(
@@ -241,13 +247,15 @@ class ReportsView(View):
             on_time = db.scalar(select(func.count()).where(decided, r.decision_met.is_(True)))
             by_state, by_source = counts(r.state), counts(r.source)
             by_industry = counts(r.industry)
+            by_outcome = {k: n for k, n in db.execute(
+                select(r.outcome, func.count()).where(closed).group_by(r.outcome)).all()}
         made = sum(decisions.values())
         opened_or_not = decisions.get("case_opened", 0) + decisions.get("not_opened", 0)
         return {
             "received": sum(by_state.values()),
             "by_state": by_state, "by_source": by_source, "by_industry": by_industry,
             "by_business": [{"key": k, "name": name, "count": n} for k, name, n in by_business],
-            "decisions": made, "by_decision": decisions,
+            "decisions": made, "by_decision": decisions, "by_outcome": by_outcome,
             "verification_on_time_rate": _rate(on_time or 0, made),
             "case_opened_rate": _rate(decisions.get("case_opened", 0), opened_or_not),
         }

@@ -115,3 +115,29 @@ def test_the_report_command_writes_both_files(database_url, clock, tmp_path, mon
     assert (tmp_path / f"analysis-report-{month}.pdf").read_bytes()[:4] == b"%PDF"
     assert (tmp_path / f"analysis-report-{month}.xlsx").stat().st_size > 0
     assert neither.exit_code == 2 and bad.exit_code == 2 and "period" in bad.output
+
+
+def test_the_report_counts_the_reports_received_decided_and_closed_in_the_period(wiring):
+    from adapters.demo_reports import STORIES, record_demo_reports
+
+    record_demo_reports(wiring.desk, DemoFactory(seed=3, now=datetime(2026, 11, 20, 2, 0,
+                                                                      tzinfo=UTC)))
+    wiring.projections.catch_up()
+    quarter = (date(2026, 10, 1), date(2026, 12, 31))
+
+    centre = wiring.analysis_report("2026-Q4")
+    office = max(centre.stats.by_office, key=centre.stats.by_office.get)
+    one = wiring.analysis_report("2026-Q4", office)
+
+    figures = wiring.report_views.statistics(start=quarter[0], end=quarter[1])
+    assert centre.reports == figures and 0 < figures["received"] <= len(STORIES)
+    assert one.reports == wiring.report_views.statistics(start=quarter[0], end=quarter[1],
+                                                         office=office)
+    assert one.reports["received"] < centre.reports["received"]
+    label = Translator("zh").label
+    text = "".join("".join(p.extract_text().split())
+                   for p in PdfReader(BytesIO(render_pdf(centre, label))).pages)
+    assert f"六、举报本期收到举报{figures['received']}件" in text
+    assert "七、各办理机构" in text
+    sheet = load_workbook(BytesIO(render_xlsx(centre, label)))["举报"]
+    assert [sheet["A2"].value, sheet["B2"].value] == ["收到举报", figures["received"]]

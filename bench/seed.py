@@ -34,7 +34,7 @@ def one_round(backend: str, n: int, batch: int, label: str) -> tuple[float, floa
             filing = time.perf_counter() - started
             events = wiring.projections.head()
             started = time.perf_counter()
-            wiring.projections.catch_up()
+            wiring.projections.catch_up_in_bulk()
             views = time.perf_counter() - started
             return n / filing, events / views, events
         finally:

@@ -44,15 +44,16 @@ def _writer_for(table: Table, dialect: Any) -> _Writer:
     order = [column.name for column in table.primary_key.columns]
 
     values = itemgetter(*names)
-    key = itemgetter(*order) if order else None
+    positions = [names.index(n) for n in order]
+    # Tuples compare element by element: when the key leads the row, a plain sort is
+    # key order (two rows never share a key) without a key function per row.
+    key = None if positions == list(range(len(positions))) else itemgetter(*positions)
 
     def sorted_tuples(rows: Sequence[dict[str, Any]],
                       convert: list[Callable[[Any], Any] | None]) -> list[tuple[Any, ...]]:
-        ordered = sorted(rows, key=key) if key else rows
-        if len(names) == 1:
-            tuples = [(values(row),) for row in ordered]
-        else:
-            tuples = [values(row) for row in ordered]
+        tuples = [(values(row),) for row in rows] if len(names) == 1 else list(map(values, rows))
+        if positions:
+            tuples.sort(key=key)
         converting = [(i, f) for i, f in enumerate(convert) if f is not None]
         if not converting:
             return tuples

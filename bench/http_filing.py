@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
                 shift = round_ % len(variants)
                 order = variants[shift:] + variants[:shift]
                 for variant in order:
-                    result = measure(variant, backend, f"http_{variant}_{round_}",
+                    result = measure(variant, backend, f"http_{variant.replace('-', '_')}_{round_}",
                                      args.seconds, args.connections, folder)
                     results[variant].append(result)
                     print(f"  {backend} round {round_ + 1} {variant}: {result['rate']:,.0f} req/s, "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
@@ -87,6 +89,8 @@ class ComplaintDesk(Application[UUID]):
         self.chain_key = chain_key
         self._after_save: list[Callable[[int], None]] = []
         self._known_sequences: dict[tuple[str, int], int] = {}
+        self._number_locks: dict[tuple[str, int], threading.Lock] = {}
+        self._number_locks_lock = threading.Lock()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -110,6 +114,20 @@ class ComplaintDesk(Application[UUID]):
             raise InvalidValue("office", "not a known office")
         at = self.clock()
         year = at.astimezone(self.tz).year
+        # Filings of this process for one office and year take turns for the next
+        # number: measured under 32 concurrent filings, racing for it made each loser
+        # search again from scratch, and filing ran at a tenth of a bare save. Other
+        # processes still race, and the claim's unique version settles it.
+        with self._number_lock(intake.office, year):
+            return self._file_numbered(intake, actor=actor, at=at, year=year,
+                                       idempotency_key=idempotency_key)
+
+    def _number_lock(self, office: str, year: int) -> threading.Lock:
+        with self._number_locks_lock:
+            return self._number_locks.setdefault((office, year), threading.Lock())
+
+    def _file_numbered(self, intake: Intake, *, actor: Actor, at: datetime, year: int,
+                       idempotency_key: str | None) -> UUID:
         for _ in range(_NUMBER_ATTEMPTS):
             sequence = self._next_sequence(intake.office, year)
             complaint = Complaint.file(
@@ -126,8 +144,8 @@ class ComplaintDesk(Application[UUID]):
                     if not _same_filing(first, intake):
                         raise IdempotencyKeyReused(idempotency_key) from None
                     return complaint.id
-                # Another filing took this number first: take the next one.
-                self._known_sequences.pop((intake.office, year), None)
+                # Another process took this number first: search on from it.
+                self._known_sequences[(intake.office, year)] = sequence
                 continue
             self._known_sequences[(intake.office, year)] = sequence
             return complaint.id

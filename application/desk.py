@@ -109,6 +109,21 @@ class ComplaintDesk(Application[UUID]):
     def file(self, intake: Intake, *, actor: Actor, idempotency_key: str | None = None) -> UUID:
         """File a complaint with the next case number of its office and year; the same
         idempotency key from the same user returns the first one."""
+        return self._file(intake, actor=actor, idempotency_key=idempotency_key)[0]
+
+    def file_and_show(self, intake: Intake, *, actor: Actor,
+                      idempotency_key: str | None = None) -> ComplaintDetails:
+        """`file`, answered from the complaint just saved rather than read back from the
+        store (a read that waited behind every pending write); a repeated idempotency
+        key answers with the first filing as stored."""
+        complaint_id, filed, events = self._file(intake, actor=actor,
+                                                 idempotency_key=idempotency_key)
+        if filed is None:
+            return self.get_complaint(complaint_id)
+        return self._details(filed, events)
+
+    def _file(self, intake: Intake, *, actor: Actor, idempotency_key: str | None,
+              ) -> tuple[UUID, Complaint | None, list[Any]]:
         if self.offices is not None and intake.office not in self.offices:
             raise InvalidValue("office", "not a known office")
         at = self.clock()
@@ -123,6 +138,7 @@ class ComplaintDesk(Application[UUID]):
                 )
                 claim = CaseNumber.claim(office=office, year=year, sequence=sequence,
                                          complaint_id=complaint.id, actor=actor.as_data(), at=at)
+                events = list(complaint.pending_events)
                 self._save(complaint, claim)
             except ConcurrentUpdate:
                 if idempotency_key is not None and self._exists(complaint.id):
@@ -130,7 +146,7 @@ class ComplaintDesk(Application[UUID]):
                     first = self._load(complaint.id)
                     if not _same_filing(first, intake):
                         raise IdempotencyKeyReused(idempotency_key) from None
-                    return complaint.id
+                    return complaint.id, None, []
                 # Another process took this number first: move on past its claims.
                 self._numbers.lost(office, year, sequence)
                 continue
@@ -138,7 +154,7 @@ class ComplaintDesk(Application[UUID]):
                 self._numbers.give_back(office, year, sequence)
                 raise
             self._known_sequences[(office, year)] = sequence
-            return complaint.id
+            return complaint.id, complaint, events
         raise ConcurrentUpdate(complaint.id)
 
     def transfer(self, complaint_id: UUID, *, actor: Actor, to_office: str, note: str = "",
@@ -350,7 +366,9 @@ class ComplaintDesk(Application[UUID]):
 
     def get_complaint(self, complaint_id: UUID, version: int | None = None) -> ComplaintDetails:
         events = list(self.events.get(complaint_id, lte=version))
-        complaint = self._fold(complaint_id, events)
+        return self._details(self._fold(complaint_id, events), events)
+
+    def _details(self, complaint: Complaint, events: list[Any]) -> ComplaintDetails:
         # The same events give the deadlines, so the view never waits for a projection.
         clocks = self.timekeeper.replay(events) if self.timekeeper else None
         return ComplaintDetails.of(complaint, clocks=clocks, offices=self.offices,

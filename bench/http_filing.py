@@ -6,10 +6,11 @@
 Each variant runs in its own uvicorn process (one worker, access log off) on a fresh
 store, and `wrk -t2 -c32 --latency` posts realistic filings at it over loopback.
 
-- ours: `POST /api/v1/complaints` of `create_app(wire(settings, follow=True))`: the
-  request guard (body cap, metrics, JSON request log), bearer-token check, pydantic
-  body, `Intake.parse`, permissions, `Complaint.file`, hash chain, one save, and the
-  complaint read back for the 201 view; the views follow in a worker process the
+- ours: `POST /api/v1/complaints` of `create_app(wire(settings))`: the request guard
+  (body cap, metrics, JSON request log through the production formatter), bearer-token
+  check, pydantic body, `Intake.parse`, permissions, `Complaint.file`, case number,
+  sealing, hash chain, one save, and the 201 view made from the complaint just saved;
+  uvloop and httptools when installed (the `fast` extra); the views follow in a worker process the
   server starts, as `complaints serve` does (`ours-thread`: in a thread of the
   server, as before; `ours-no-views`: nowhere, the views left to another machine).
 - bare: `POST /file` of a FastAPI app with a plain `def` route taking the body as a

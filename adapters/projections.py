@@ -370,11 +370,17 @@ class Projections:
                 db.execute(delete(faults).where(faults.c.view == name))
                 self._retry_at.pop(name, None)
                 self._delay.pop(name, None)
-        # Bigger pages while rebuilding: a complaint's several events in one page become
-        # one row write instead of several.
+        return self.catch_up_in_bulk(chosen, progress=progress, retry_now=True)
+
+    def catch_up_in_bulk(self, names: Iterable[str] | None = None, *,
+                         progress: Callable[[int], None] | None = None,
+                         retry_now: bool = False) -> int:
+        """`catch_up` in the rebuild's bigger pages, for views far behind (a rebuild, a
+        store just filled with demo or imported cases): a complaint's several events in
+        one page become one row write instead of several."""
         live_size, self.page_size = self.page_size, max(self.page_size, self.rebuild_page_size)
         try:
-            return self.catch_up(chosen, progress=progress, retry_now=True)
+            return self.catch_up(names, progress=progress, retry_now=retry_now)
         finally:
             self.page_size = live_size
 

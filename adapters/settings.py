@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Views follow the store inside the serving process; set false when a worker
     # (`complaints projections run`) keeps them current instead, as in production.
     projections_in_process: bool = True
+    # ...and with it on, `complaints serve` runs them in a worker process it starts and
+    # restarts itself, off the serving process's core; false keeps them in a thread.
+    views_worker: bool = True
     # Every wait on the database is bounded, so an outage answers 503 at once instead of
     # hanging request threads: connecting and waiting for a pooled connection,
     # a running statement, and data the network never acknowledges (seconds).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Annotated
 
 import typer
@@ -93,19 +91,10 @@ def projections_run(
     poll: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 0.5,
 ) -> None:
     """Follow the event store and keep every view current (a worker process)."""
-    wiring = _open()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        wiring.projections.start(poll_interval=poll)
-        console.print(f"following {wiring.settings.database_url.split('?')[0]} "
-                      f"for views: {', '.join(wiring.projections.views)}")
-        while not stop.wait(1.0):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        wiring.close()
+    from api.views_worker import follow_until_stopped
+
+    console.print(f"following {Settings().database_url.split('?')[0]}")
+    follow_until_stopped(poll)
 
 
 @projections_app.command("status")
@@ -149,7 +138,7 @@ def demo_seed(
             record_demo(wiring.desk, factory, complaints,
                         progress=lambda n: progress.advance(task, n))
             task = progress.add_task("updating views", total=None)
-            wiring.projections.catch_up(progress=lambda n: progress.advance(task, n))
+            wiring.projections.catch_up_in_bulk(progress=lambda n: progress.advance(task, n))
         _print_summary(wiring)
     finally:
         wiring.close()

@@ -1,4 +1,4 @@
-"""`complaints serve`: the HTTP API in one process, views following in a thread."""
+"""`complaints serve`: the HTTP API, and the views following the store in a worker process."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from adapters.settings import Settings
 from api.auth import MissingSecretKey, signing_key
 from adapters.demo_reports import INSPECTORS, record_demo_reports
 from api.bootstrap import Wiring, wire
+from api.views_worker import ViewsWorker
 from domain.vocabulary import Role
 
 console = Console()
@@ -53,21 +54,29 @@ def serve(
     except MissingSecretKey as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
+    # The views follow the store in a worker process of our own (the default), in a
+    # thread of this one, or elsewhere (`complaints projections run`) when neither.
+    in_worker = settings.projections_in_process and settings.views_worker
     try:
-        # In production the views run in a worker (`complaints projections run`).
-        wiring = wire(settings, follow=settings.projections_in_process)
+        wiring = wire(settings, follow=settings.projections_in_process and not in_worker)
     except MissingCipherKey as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     delivering = _deliver_in_process(wiring)
+    worker = ViewsWorker() if in_worker else None
     try:
         if demo:
             seed_demo(wiring, demo_complaints)
-        # uvicorn's access log would print query strings (a search for a name); ours does not.
+        if worker is not None:
+            worker.start()
+        # uvicorn's access log would print query strings (a search for a name); ours does
+        # not. uvloop and httptools are taken when installed (the `fast` extra).
         uvicorn.run(create_app(wiring), host=host, port=port, access_log=False,
-                    server_header=False)
+                    server_header=False, loop="auto", http="auto")
     finally:
         delivering.set()
+        if worker is not None:
+            worker.stop()
         wiring.close()
 
 
@@ -114,7 +123,7 @@ def seed_demo(wiring: Wiring, complaints: int) -> None:
             reports = record_demo_reports(wiring.desk, factory)
             seed_parties(wiring.desk, office=DEMO_USERS[0][2] or OFFICES[0],
                          operator=DEMO_USERS[0][0], supervisor=SUPERVISOR)
-            wiring.projections.catch_up()
+            wiring.projections.catch_up_in_bulk()
         console.print(f"filed {complaints} demo complaints and {reports} reports")
     business = seed_demo_business(wiring)
     if business is not None:

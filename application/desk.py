@@ -39,6 +39,7 @@ from application.errors import (
     NotOnOdrRegister,
     VersionMismatch,
 )
+from application.number_reservations import NumberReservations
 from application.numbering import lowest_unclaimed
 from application.sealing import DataKeyStore, SealedAsBase64, Sealer, UnsealingMapper
 from application.views import ComplaintDetails, HistoryItem
@@ -88,6 +89,8 @@ class ComplaintDesk(Application[UUID]):
         self.chain_key = chain_key
         self._after_save: list[Callable[[int], None]] = []
         self._known_sequences: dict[tuple[str, int], int] = {}
+        self._numbers = NumberReservations(
+            lambda office, year, known: self._next_sequence(office, year, known=known))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -107,31 +110,52 @@ class ComplaintDesk(Application[UUID]):
     def file(self, intake: Intake, *, actor: Actor, idempotency_key: str | None = None) -> UUID:
         """File a complaint with the next case number of its office and year; the same
         idempotency key from the same user returns the first one."""
+        return self._file(intake, actor=actor, idempotency_key=idempotency_key)[0]
+
+    def file_and_show(self, intake: Intake, *, actor: Actor,
+                      idempotency_key: str | None = None) -> ComplaintDetails:
+        """`file`, answered from the complaint just saved rather than read back from the
+        store (a read that waited behind every pending write); a repeated idempotency
+        key answers with the first filing as stored."""
+        complaint_id, filed, events = self._file(intake, actor=actor,
+                                                 idempotency_key=idempotency_key)
+        if filed is None:
+            return self.get_complaint(complaint_id)
+        return self._details(filed, events)
+
+    def _file(self, intake: Intake, *, actor: Actor, idempotency_key: str | None,
+              ) -> tuple[UUID, Complaint | None, list[Any]]:
         if self.offices is not None and intake.office not in self.offices:
             raise InvalidValue("office", "not a known office")
         at = self.clock()
         year = at.astimezone(self.tz).year
+        office = intake.office
         for _ in range(_NUMBER_ATTEMPTS):
-            sequence = self._next_sequence(intake.office, year)
-            complaint = Complaint.file(
-                intake, actor=actor, at=at, tz=self.tz, idempotency_key=idempotency_key,
-                number=format_number(intake.office, year, sequence),
-            )
-            claim = CaseNumber.claim(office=intake.office, year=year, sequence=sequence,
-                                     complaint_id=complaint.id, actor=actor.as_data(), at=at)
+            sequence = self._numbers.take(office, year)
             try:
+                complaint = Complaint.file(
+                    intake, actor=actor, at=at, tz=self.tz, idempotency_key=idempotency_key,
+                    number=format_number(office, year, sequence),
+                )
+                claim = CaseNumber.claim(office=office, year=year, sequence=sequence,
+                                         complaint_id=complaint.id, actor=actor.as_data(), at=at)
+                events = list(complaint.pending_events)
                 self._save(complaint, claim)
             except ConcurrentUpdate:
                 if idempotency_key is not None and self._exists(complaint.id):
+                    self._numbers.give_back(office, year, sequence)
                     first = self._load(complaint.id)
                     if not _same_filing(first, intake):
                         raise IdempotencyKeyReused(idempotency_key) from None
-                    return complaint.id
-                # Another filing took this number first: take the next one.
-                self._known_sequences.pop((intake.office, year), None)
+                    return complaint.id, None, []
+                # Another process took this number first: move on past its claims.
+                self._numbers.lost(office, year, sequence)
                 continue
-            self._known_sequences[(intake.office, year)] = sequence
-            return complaint.id
+            except BaseException:
+                self._numbers.give_back(office, year, sequence)
+                raise
+            self._known_sequences[(office, year)] = sequence
+            return complaint.id, complaint, events
         raise ConcurrentUpdate(complaint.id)
 
     def transfer(self, complaint_id: UUID, *, actor: Actor, to_office: str, note: str = "",
@@ -424,7 +448,9 @@ class ComplaintDesk(Application[UUID]):
 
     def get_complaint(self, complaint_id: UUID, version: int | None = None) -> ComplaintDetails:
         events = list(self.events.get(complaint_id, lte=version))
-        complaint = self._fold(complaint_id, events)
+        return self._details(self._fold(complaint_id, events), events)
+
+    def _details(self, complaint: Complaint, events: list[Any]) -> ComplaintDetails:
         # The same events give the deadlines, so the view never waits for a projection.
         clocks = self.timekeeper.replay(events) if self.timekeeper else None
         return ComplaintDetails.of(complaint, clocks=clocks, offices=self.offices,
@@ -466,11 +492,11 @@ class ComplaintDesk(Application[UUID]):
     def _exists(self, originator_id: UUID) -> bool:
         return bool(self.recorder.select_events(originator_id, limit=1))
 
-    def _next_sequence(self, office: str, year: int) -> int:
+    def _next_sequence(self, office: str, year: int, *, known: int | None = None) -> int:
         """The lowest number not yet claimed in this office and year."""
         return lowest_unclaimed(
             lambda sequence: self._exists(claim_id_for(office, year, sequence)),
-            known=self._known_sequences.get((office, year), 0))
+            known=self._known_sequences.get((office, year), 0) if known is None else known)
 
     def _load(self, complaint_id: UUID, version: int | None = None) -> Complaint:
         return self._fold(complaint_id, self.events.get(complaint_id, lte=version))

@@ -1,16 +1,18 @@
 """Filing a complaint over HTTP: our API against a bare FastAPI endpoint doing one save.
 
     python -m bench.http_filing [--backend sqlite|postgres|both] [--seconds 10] [--rounds 3]
-                                [--connections 32] [--no-views]
+                                [--connections 32] [--variants bare,ours,ours-thread]
 
 Each variant runs in its own uvicorn process (one worker, access log off) on a fresh
 store, and `wrk -t2 -c32 --latency` posts realistic filings at it over loopback.
 
-- ours: `POST /api/v1/complaints` of `create_app(wire(settings, follow=True))`: the
-  request guard (body cap, metrics, JSON request log), bearer-token check, pydantic
-  body, `Intake.parse`, permissions, `Complaint.file`, hash chain, one save, and the
-  complaint read back for the 201 view; the views follow in a thread of the same
-  process (`--no-views` leaves them to a worker, as in production).
+- ours: `POST /api/v1/complaints` of `create_app(wire(settings))`: the request guard
+  (body cap, metrics, JSON request log through the production formatter), bearer-token
+  check, pydantic body, `Intake.parse`, permissions, `Complaint.file`, case number,
+  sealing, hash chain, one save, and the 201 view made from the complaint just saved;
+  uvloop and httptools when installed (the `fast` extra); the views follow in a worker process the
+  server starts, as `complaints serve` does (`ours-thread`: in a thread of the
+  server, as before; `ours-no-views`: nowhere, the views left to another machine).
 - bare: `POST /file` of a FastAPI app with a plain `def` route taking the body as a
   dict: one `bench.alternatives.Case` created and saved in a plain `Application`.
 
@@ -78,6 +80,10 @@ def bare_app(url: str) -> Any:
     return app
 
 
+# How each of our variants keeps the views current: `ours` as `complaints serve` does.
+VIEWS = {"ours": "worker", "ours-thread": "thread", "ours-no-views": "none"}
+
+
 def our_app(url: str) -> Any:
     from adapters.accounts import AccountExists
     from api.app import create_app
@@ -85,9 +91,9 @@ def our_app(url: str) -> Any:
     from domain.vocabulary import Role
 
     settings = settings_for(url).model_copy(update={"secret_key": SECRET})
-    wiring = wire(settings, follow=os.environ.get("BENCH_FOLLOW", "1") == "1")
+    wiring = wire(settings, follow=os.environ.get("BENCH_VIEWS") == "thread")
     try:
-        wiring.accounts.add("op1", role=Role.OPERATOR, password=PASSWORD, office="FZ-GL")
+        wiring.accounts.add("op1", role=Role.OPERATOR, password=PASSWORD, office="SH-HP")
     except AccountExists:
         pass
     return create_app(wiring)
@@ -98,11 +104,37 @@ def serve(variant: str, url: str, port: int) -> None:
 
     import uvicorn
 
-    app = our_app(url) if variant == "ours" else bare_app(url)
-    logging.getLogger("complaints").handlers.clear()  # request logs go to a null stream
-    logging.getLogger("complaints").addHandler(logging.StreamHandler(open(os.devnull, "w")))
-    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning",
-                server_header=False)
+    from api.views_worker import ViewsWorker
+
+    if variant.startswith("ours"):
+        os.environ["BENCH_VIEWS"] = VIEWS[variant]
+        app = our_app(url)
+    else:
+        app = bare_app(url)
+    worker = None
+    if os.environ.get("BENCH_VIEWS") == "worker":
+        # As `complaints serve` does: the worker reads the store's settings from the
+        # environment.
+        settings = settings_for(url)
+        os.environ.update({
+            "COMPLAINTS_DATABASE_URL": url, "COMPLAINTS_CIPHER_KEY": settings.cipher_key or "",
+            "COMPLAINTS_BLIND_INDEX_KEY": settings.blind_index_key or "",
+            "COMPLAINTS_SEARCH_TOKEN_KEY": settings.search_token_key or "",
+            "COMPLAINTS_CHAIN_KEY": settings.chain_key or "",
+            "COMPLAINTS_SIGNING_KEY": settings.signing_key or ""})
+        worker = ViewsWorker()
+        worker.start()
+    # Request logs are formatted by the production formatter, as served, then dropped:
+    # only the terminal is left out of the measurement.
+    for handler in logging.getLogger("complaints").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the server
+    try:
+        uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning",
+                    server_header=False, loop="auto", http="auto")
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 # ----- the load --------------------------------------------------------------------------
@@ -189,7 +221,7 @@ def measure(variant: str, backend: str, label: str, seconds: int, connections: i
     with fresh_store(backend, label) as url:
         process, port = start(variant, url)
         try:
-            if variant == "ours":
+            if variant.startswith("ours"):
                 headers = {"Content-Type": "application/json",
                            "Authorization": f"Bearer {token(port)}"}
                 path = "/api/v1/complaints"
@@ -214,17 +246,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--no-views", action="store_true",
-                        help="ours without the in-process view follower (views run elsewhere)")
-    parser.add_argument("--serve", choices=["ours", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--variants", default="bare,ours",
+                        help=f"compared side by side, bare first; ours variants: {', '.join(VIEWS)}")
+    parser.add_argument("--serve", choices=["bare", *VIEWS], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         serve(args.serve, args.url, args.port)
         return
-    if args.no_views:
-        os.environ["BENCH_FOLLOW"] = "0"  # read by the child serving `ours`
+    variants = args.variants.split(",")
+    if variants[0] != "bare" or any(v not in VIEWS for v in variants[1:]):
+        sys.exit(f"--variants: bare, then some of {', '.join(VIEWS)}")
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
@@ -234,11 +267,12 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     try:
         for backend in backends(args.backend):
-            results: dict[str, list[dict[str, float]]] = {"bare": [], "ours": []}
+            results: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
             for round_ in range(args.rounds):
-                order = ["bare", "ours"] if round_ % 2 == 0 else ["ours", "bare"]
+                shift = round_ % len(variants)
+                order = variants[shift:] + variants[:shift]
                 for variant in order:
-                    result = measure(variant, backend, f"http_{variant}_{round_}",
+                    result = measure(variant, backend, f"http_{variant.replace('-', '_')}_{round_}",
                                      args.seconds, args.connections, folder)
                     results[variant].append(result)
                     print(f"  {backend} round {round_ + 1} {variant}: {result['rate']:,.0f} req/s, "
@@ -247,13 +281,13 @@ def main(argv: list[str] | None = None) -> None:
                           flush=True)
             med = {v: {k: statistics.median(r[k] for r in rs) for k in ("rate", "p50", "p99")}
                    for v, rs in results.items()}
-            per_round = statistics.median(
-                o["rate"] / b["rate"]
-                for o, b in zip(results["ours"], results["bare"], strict=True))
-            for variant in ("bare", "ours"):
+            for variant in variants:
                 m = med[variant]
+                per_round = statistics.median(
+                    o["rate"] / b["rate"]
+                    for o, b in zip(results[variant], results["bare"], strict=True))
                 ratio = (f"{m['rate'] / med['bare']['rate']:.2f} (rounds {per_round:.2f})"
-                         if variant == "ours" else "1.00")
+                         if variant != "bare" else "1.00")
                 p99_ratio = f"{m['p99'] / med['bare']['p99']:.2f}"
                 rows.append([backend, variant, f"{m['rate']:,.0f}", f"{m['p50']:.1f}",
                              f"{m['p99']:.1f}", ratio, p99_ratio])

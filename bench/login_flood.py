@@ -70,7 +70,7 @@ def run(variant: str, url: str, attempts: int, concurrency: int) -> dict[str, fl
            "COMPLAINTS_SECRET_KEY": SECRET, "COMPLAINTS_CIPHER_KEY": CIPHER,
            **VARIANTS[variant]}
     add = subprocess.run([sys.executable, "-c", "from api.cli import app; app()", "user", "add",
-                          "op1", "--role", "operator", "--office", "FZ-GL"],
+                          "op1", "--role", "operator", "--office", "SH-HP"],
                          input=PASSWORD + "\n", text=True, env=env, capture_output=True)
     assert add.returncode == 0, add.stderr
     port = free_port()

@@ -55,7 +55,7 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "COMPLAINTS_DATABASE_URL": url,
                "COMPLAINTS_SECRET_KEY": SECRET, "COMPLAINTS_CIPHER_KEY": CIPHER}
         cli = [sys.executable, "-c", "from api.cli import app; app()"]
-        subprocess.run([*cli, "user", "add", "op1", "--role", "operator", "--office", "FZ-GL"],
+        subprocess.run([*cli, "user", "add", "op1", "--role", "operator", "--office", "SH-HP"],
                        input=PASSWORD + "\n", text=True, env=env, check=True,
                        capture_output=True)
         port = free_port()

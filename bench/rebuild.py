@@ -57,7 +57,8 @@ GOAL = 20_000
 
 # ----- seeding ------------------------------------------------------------------
 
-def _lifecycle(kind: int, intake: Any, clock: Callable[[], datetime], tz: Any) -> Iterator[Any]:
+def _lifecycle(kind: int, intake: Any, clock: Callable[[], datetime], tz: Any,
+               offices: Any) -> Iterator[Any]:
     """One complaint driven by the domain's own methods, yielded after every command
     (so with exactly one event pending); `kind` picks one of ten typical paths."""
     from domain.complaint import Complaint
@@ -70,7 +71,14 @@ def _lifecycle(kind: int, intake: Any, clock: Callable[[], datetime], tz: Any) -
         yield c
         return
     if kind == 7:
-        c.transfer(actor=operator, at=clock(), to_office="XM-SM", note="被投诉方在厦门")
+        from domain.permissions import Actor
+        from domain.vocabulary import Role
+
+        # Away from the intake centre only a supervisor moves a complaint to another office.
+        elsewhere = next(o.code for o in offices if o.code != c.office and not o.intake)
+        c.transfer(actor=Actor("sup1", Role.SUPERVISOR), at=clock(), to_office=elsewhere,
+                   offices=offices,
+                   note="被投诉方在外区")
         yield c
     c.accept(actor=operator, at=clock(), tz=tz)
     yield c
@@ -135,7 +143,7 @@ def seed(url: str, events: int, *, layout: str = "interleaved",
             if stored < events:
                 for _ in range(BATCH):
                     active.append(_lifecycle(complaints % 10, intakes[complaints % 12],
-                                             clock, desk.tz))
+                                             clock, desk.tz, desk.offices))
                     complaints += 1
             touched = []
             still = []

@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 
 from adapters.projections import Page, View, metadata
+from adapters.views.bulk_rows import insert_rows
 from adapters.views.moments import stored_utc
 from adapters.views.search_index import SearchIndex, complaint_terms, consumer_lookup
 from application.listing import SORTS, ComplaintSummary, ListFilter, SummaryPage
@@ -154,12 +155,9 @@ class ComplaintListView(View):
                 lookups.pop(key, None)
                 terms.pop(key, None)
                 erased.append({"_id": key})
-        if new:
-            db.execute(complaint_list.insert(), list(new.values()))
+        insert_rows(db, complaint_list, list(new.values()))
         for table, rows in ((consumer_lookup, lookups), (complaint_terms, terms)):
-            flat = [row for per_complaint in rows.values() for row in per_complaint]
-            if flat:
-                db.execute(table.insert(), flat)
+            insert_rows(db, table, [row for per_complaint in rows.values() for row in per_complaint])
             if erased:
                 db.execute(table.delete().where(table.c.complaint_id == bindparam("_id")), erased)
         # executemany needs one statement per shape of change; a page has only a few shapes.

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from adapters.projections import Page, View, metadata
+from adapters.views.bulk_rows import insert_rows
 from adapters.views.moments import stored_utc
 from application.credit import LedgerEntry
 from domain.complaint import Complaint
@@ -144,9 +145,9 @@ class CreditLedgerView(View):
                     continue
                 rows.append(self._entry_row(entry, cid, key))
         if filed:
-            db.execute(credit_complaints.insert(), list(filed.values()))
+            insert_rows(db, credit_complaints, list(filed.values()))
         if rows:
-            db.execute(credit_entries.insert(), rows)
+            insert_rows(db, credit_entries, rows)
         if voids:
             db.execute(credit_voids.insert(), voids)
 

@@ -6,6 +6,8 @@
 - `complaint_terms`: one row per pair of neighbouring characters of the description
   and the request (domain/search_terms.py), each an HMAC under a key of its own.
 
+On SQLite the tables are clustered on their key (WITHOUT ROWID): a row lives in one
+B-tree instead of two, which a rebuild writing a hundred rows per complaint feels.
 Rows hold 64 bits of the HMAC as an integer: small to index, and a chance collision
 across millions of distinct values stays below one in a million. Searches try every
 key of a keyring, newest first, so rows written under an older key keep being found
@@ -32,6 +34,7 @@ consumer_lookup = Table(
     Column("token", BigInteger, primary_key=True),
     Column("complaint_id", String(36), primary_key=True),
     Index("ix_consumer_lookup_complaint", "complaint_id"),
+    sqlite_with_rowid=False,
 )
 
 complaint_terms = Table(
@@ -40,6 +43,7 @@ complaint_terms = Table(
     Column("token", BigInteger, primary_key=True),
     Column("complaint_id", String(36), primary_key=True),
     Index("ix_complaint_terms_complaint", "complaint_id"),
+    sqlite_with_rowid=False,
 )
 
 # Which fields of a filing go into which index.
@@ -55,8 +59,17 @@ def _keys(value: str) -> list[bytes]:
 
 
 def _token(key: bytes, domain: bytes, value: str) -> int:
-    digest = hmac.new(key, domain + b"\x1f" + value.encode(), hashlib.sha256).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    # The keyed state after the domain prefix is worked out once per key and copied:
+    # a rebuild makes about a hundred tokens per complaint.
+    prefix = _prefixes.get((key, domain))
+    if prefix is None:
+        prefix = _prefixes[(key, domain)] = hmac.new(key, domain + b"\x1f", hashlib.sha256)
+    mac = prefix.copy()
+    mac.update(value.encode())
+    return int.from_bytes(mac.digest()[:8], "big", signed=True)
+
+
+_prefixes: dict[tuple[bytes, bytes], hmac.HMAC] = {}
 
 
 class _Keys:

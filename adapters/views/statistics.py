@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 
 from adapters.projections import Page, View, metadata
+from adapters.views.bulk_rows import insert_rows
 from adapters.views.moments import read_utc, stored_utc
 from adapters.views.timeliness import timeliness_clocks
 from application.statistics import (
@@ -146,7 +147,7 @@ class StatisticsView(View):
             else:
                 changed.setdefault(key, {}).update(changes)
         if new:
-            db.execute(complaint_facts.insert(), list(new.values()))
+            insert_rows(db, complaint_facts, list(new.values()))
         by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for key, values in changed.items():
             by_shape.setdefault(tuple(sorted(values)), []).append({"_id": key, **values})

@@ -47,6 +47,7 @@ from sqlalchemy import (
 )
 
 from adapters.projections import Page, View, metadata
+from adapters.views.bulk_rows import insert_rows
 from adapters.views.moments import read_utc, stored_utc
 from domain.clocks import DUE_SOON_DAYS, CaseClocks, ClockName, ClockRun, Timekeeper
 from domain.complaint import Complaint
@@ -341,7 +342,7 @@ class TimelinessView(View):
             elif closed_before and case_.state != state_before:
                 restated[key] = case_.state
         if new_runs:
-            db.execute(timeliness_clocks.insert(), new_runs)
+            insert_rows(db, timeliness_clocks, new_runs)
         for shape, rows in run_changes.items():
             db.execute(timeliness_clocks.update()
                        .where(timeliness_clocks.c.complaint_id == bindparam("_id"),
@@ -349,7 +350,7 @@ class TimelinessView(View):
                               timeliness_clocks.c.clock == bindparam("_clock"))
                        .values({name: bindparam(name) for name in shape}), rows)
         if closings:
-            db.execute(timeliness_closed.insert(), closings)
+            insert_rows(db, timeliness_closed, closings)
         if restated:
             db.execute(timeliness_closed.update()
                        .where(timeliness_closed.c.id == bindparam("_id"))

@@ -57,10 +57,10 @@ def current(desk: ComplaintDesk, complaint_id: UUID, user: User, response: Respo
     **documented(409)})
 def file_complaint(body: FileIn, user: Annotated[User, access.allowed_to("file")], desk: Desk,
                    response: Response, idempotency_key: IdempotencyKey = None) -> ComplaintOut:
-    complaint_id = desk.file(body.to_intake(now=desk.clock(), default_office=user.office),
-                             actor=user.actor, idempotency_key=idempotency_key)
-    response.headers["Location"] = f"{API_PREFIX}/complaints/{complaint_id}"
-    return current(desk, complaint_id, user, response)
+    filed = desk.file_and_show(body.to_intake(now=desk.clock(), default_office=user.office),
+                               actor=user.actor, idempotency_key=idempotency_key)
+    response.headers["Location"] = f"{API_PREFIX}/complaints/{filed.id}"
+    return view(filed, user, response)
 
 
 @router.get("", response_model=PageOut)

@@ -14,7 +14,7 @@ The rates themselves are the definitions of application/statistics.py.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -345,10 +345,14 @@ class StatisticsView(View):
     # ----- public disclosure ------------------------------------------------
 
     def public_facts(self, q: str | None, *, since: date, until: date, page: int,
-                     per_page: int) -> tuple[list[PublicFacts], int]:
-        """Businesses with complaints accepted from `since` to `until`, busiest first."""
+                     per_page: int, withheld: Collection[str] = ()
+                     ) -> tuple[list[PublicFacts], int]:
+        """Businesses with complaints accepted from `since` to `until`, busiest first,
+        except those withheld from disclosure."""
         f = complaint_facts.c
         conditions = [f.accepted_on >= since, f.accepted_on <= until]
+        if withheld:
+            conditions.append(f.business_key.not_in(list(withheld)))
         if q:
             conditions.append(or_(
                 f.business_key == q.upper(),

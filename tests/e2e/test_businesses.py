@@ -321,3 +321,31 @@ def test_the_public_disclosure_shows_the_settlement_rate_and_no_grade_without_th
     assert (ours["odr_forwarded"], ours["odr_settlement_rate"]) == (1, 1.0)
     html = api.http.get("/public").text
     assert "先行和解率" in html and "100.0%" in html and "信用等级" not in html
+
+
+def test_a_supervisor_withholds_a_business_from_disclosure_with_a_reason(api):
+    api.complaint_in("accepted")
+    api.complaint_in("accepted")
+    other = api.complaint_in("accepted")
+    assert other
+    api.file(business={"name": "北京某某科技有限公司", "uscc": OTHER_USCC})
+    api.listed()
+    before = api.http.get("/api/v1/public/businesses").json()
+    assert USCC in [b["key"] for b in before["items"]]
+
+    path = f"/api/v1/businesses/{USCC}/disclosure"
+    assert api.http.post(path, json={"withheld": True, "reason": "涉及商业秘密"},
+                         headers=api.auth("op01")).status_code == 403
+    assert api.http.post(path, json={"withheld": True, "reason": ""},
+                         headers=api.auth("sup01")).status_code == 422
+    assert api.http.post(path, json={"withheld": True, "reason": "涉及商业秘密"},
+                         headers=api.auth("sup01")).status_code == 204
+    hidden = api.http.get("/api/v1/public/businesses").json()
+    assert USCC not in [b["key"] for b in hidden["items"]]
+    assert hidden["total"] == before["total"] - 1
+    assert api.http.get("/api/v1/public/businesses", params={"q": USCC}).json()["items"] == []
+
+    assert api.http.post(path, json={"withheld": False, "reason": "保密期满"},
+                         headers=api.auth("sup01")).status_code == 204
+    again = api.http.get("/api/v1/public/businesses").json()
+    assert USCC in [b["key"] for b in again["items"]]

@@ -349,3 +349,16 @@ def test_a_supervisor_withholds_a_business_from_disclosure_with_a_reason(api):
                          headers=api.auth("sup01")).status_code == 204
     again = api.http.get("/api/v1/public/businesses").json()
     assert USCC in [b["key"] for b in again["items"]]
+
+
+def test_a_lapsed_odr_window_is_the_businesss_and_not_held_against_the_office(api, clock):
+    on_register(api)
+    forwarded(api)
+    api.listed()
+    clock.advance(days=15)  # the window lapsed, not yet swept
+    api.listed()
+    summary = api.http.get("/api/v1/timeliness", headers=api.auth("sup01")).json()
+    [office] = [o for o in summary["offices"] if o["key"] == "SH-PD"]
+    assert [(c["clock"], c["overdue"]) for c in office["clocks"]] == [
+        ("acceptance", 0), ("odr", 1)]
+    assert office["overdue"] == 0

@@ -104,7 +104,10 @@ complaint_facts = Table(
 )
 
 _CLOSING = {"Rejected": "rejected", "Resolved": "resolved", "Terminated": "terminated",
-            "Withdrawn": "withdrawn"}
+            "Withdrawn": "withdrawn",
+            # Settled by the business before any decision (SPEC §14): closed and resolved,
+            # never accepted, so outside every rate over accepted complaints.
+            "SettlementConfirmed": "resolved"}
 
 
 def _fen(amount: Decimal) -> int:

@@ -362,3 +362,18 @@ def test_a_lapsed_odr_window_is_the_businesss_and_not_held_against_the_office(ap
     assert [(c["clock"], c["overdue"]) for c in office["clocks"]] == [
         ("acceptance", 0), ("odr", 1)]
     assert office["overdue"] == 0
+
+
+def test_a_pre_settled_complaint_is_closed_in_the_figures_but_never_a_mediation(api):
+    a_business(api)
+    on_register(api)
+    settled = forwarded(api)
+    api.command(settled, "business-reply", "biz01", {"settled": True, "terms": "退款",
+                                                      "amount": "10"})
+    api.command(settled, "confirm-settlement", "op01")
+    api.file()  # still filed
+    api.listed()
+    stats = api.http.get("/api/v1/stats", params={"from": "2026-05-01", "to": "2026-05-31"},
+                         headers=api.auth("sup01")).json()
+    assert stats["received"] == 2 and stats["closure_rate"] == "0.5000"
+    assert stats["mediation_success_rate"] is None  # nothing accepted, nothing mediated

@@ -377,3 +377,34 @@ def test_a_pre_settled_complaint_is_closed_in_the_figures_but_never_a_mediation(
                          headers=api.auth("sup01")).json()
     assert stats["received"] == 2 and stats["closure_rate"] == "0.5000"
     assert stats["mediation_success_rate"] is None  # nothing accepted, nothing mediated
+
+
+def test_the_what_if_covers_rules_on_pre_settlement_and_a_settled_case_never_charges(api, clock):
+    import adapters
+    from pathlib import Path
+
+    a_business(api)
+    on_register(api)
+    settled = forwarded(api)
+    api.command(settled, "business-reply", "biz01", {"settled": True, "terms": "退款",
+                                                      "amount": "10"})
+    api.command(settled, "confirm-settlement", "op01")
+    forwarded(api)  # this one the business leaves unanswered
+    api.listed()
+    clock.advance(days=15)
+    assert len(api.wiring.odr.sweep().returned) == 1
+    api.listed()
+    assert api.http.get(f"/api/v1/businesses/{USCC}/credit",
+                        headers=api.auth("sup01")).json()["entries"] == []
+
+    rules = (Path(adapters.__file__).parent / "data" / "credit_rules.toml").read_text()
+    rules = rules.replace('version = "spec4-default-2026.2"', 'version = "odr-test"') + (
+        '\n[[rule]]\nid = "odr_unanswered"\ntrigger = "ReturnedFromNegotiation"\n'
+        'when = { lapsed = true }\npoints = 3\n'
+        '\n[[rule]]\nid = "any_resolution"\ntrigger = "Resolved"\npoints = 4\n')
+    answer = api.http.post("/api/v1/credit/what-if", json={"rules": rules},
+                           headers=api.auth("sup01"))
+    assert answer.status_code == 200, answer.text
+    ours = {b["key"]: b for b in answer.json()["businesses"]}[USCC]
+    # 3 for the lapsed window; nothing for the complaint the business settled itself.
+    assert ours["proposed_points"] == 3

@@ -38,13 +38,25 @@ model_businesses = Table(
     Column("decided_at", DateTime, nullable=False),
 )
 
+# Businesses a supervisor withheld from public disclosure (Order 121 Art. 39).
+disclosure_withheld = Table(
+    "disclosure_withheld",
+    metadata,
+    Column("business_key", String(200), primary_key=True),
+    Column("withheld", Boolean, nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("decided_by", String(64), nullable=False),
+    Column("decided_at", DateTime, nullable=False),
+)
+
 business_record_log = Table(
     "business_record_log",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
            autoincrement=True),
-    Column("credit_code", String(18), nullable=False),
-    Column("kind", String(24), nullable=False),  # pledge | model_designated | model_revoked
+    Column("credit_code", String(200), nullable=False),  # or, for a withholding, the key
+    # pledge | model_designated | model_revoked | withheld | disclosed
+    Column("kind", String(24), nullable=False),
     Column("detail", String(1000), nullable=False),
     Column("actor", String(64), nullable=False),
     Column("at", DateTime, nullable=False),
@@ -125,3 +137,23 @@ class BusinessRecords:
                               .where(model_businesses.c.designated.is_(True))
                               .order_by(model_businesses.c.name)).all()
         return [ModelBusiness(**r._mapping) for r in rows]
+
+    def decide_disclosure(self, business_key: str, *, withheld: bool, reason: str,
+                          actor: str) -> None:
+        values = {"withheld": withheld, "reason": reason, "decided_by": actor,
+                  "decided_at": _now()}
+        with self.engine.begin() as db:
+            changed = db.execute(update(disclosure_withheld)
+                                 .where(disclosure_withheld.c.business_key == business_key)
+                                 .values(**values))
+            if changed.rowcount == 0:
+                db.execute(insert(disclosure_withheld), {"business_key": business_key,
+                                                         **values})
+            db.execute(insert(business_record_log), {
+                "credit_code": business_key, "actor": actor, "detail": reason, "at": _now(),
+                "kind": "withheld" if withheld else "disclosed"})
+
+    def withheld_keys(self) -> set[str]:
+        with self.engine.connect() as db:
+            return set(db.scalars(select(disclosure_withheld.c.business_key)
+                                  .where(disclosure_withheld.c.withheld.is_(True))))

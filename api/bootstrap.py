@@ -242,7 +242,8 @@ def wire(settings: Settings | None = None, *, clock: Callable[[], datetime] = ut
         disclosure=Disclosure(facts=facts, ledger=ledger, rules=ledger.rules,
                               show_grade=settings.public_grade,
                               odr_rates=by_name["odr"].rates,  # type: ignore[attr-defined]
-                              signals=by_name["abuse_signals"]),  # type: ignore[arg-type]
+                              signals=by_name["abuse_signals"],  # type: ignore[arg-type]
+                              withheld=records.withheld_keys),
         retention=Retention(desk, years=settings.retention_years,
                             candidates=by_name["complaint_list"].closed_received_before),  # type: ignore[attr-defined]
         evidence=Evidence(desk, evidence_store(settings, engine, desk)),

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from domain.errors import DomainError, InvalidValue, NotPermitted
-from domain.identifiers import CreditCode
+from domain.identifiers import CreditCode, business_key
 from domain.intake import bounded_text
 from domain.permissions import Actor
 from domain.pledges import Pledge, pledge_kind
@@ -32,6 +32,8 @@ class Records(Protocol):
                      actor: str) -> Any: ...
     def model(self, credit_code: str) -> Any: ...
     def models(self) -> list[Any]: ...
+    def decide_disclosure(self, business_key: str, *, withheld: bool, reason: str,
+                          actor: str) -> None: ...
 
 
 class Businesses:
@@ -74,6 +76,27 @@ class Businesses:
     def models(self) -> list[Any]:
         return self.records.models()
 
+    def decide_disclosure(self, *, actor: Actor, key: str, withheld: bool,
+                          reason: str) -> None:
+        """Withhold a business from public disclosure, or disclose it again, with a
+        written reason (Order 121 Art. 39: trade secrets, privacy, public order)."""
+        if actor.role is not Role.SUPERVISOR:
+            raise NotPermitted("withhold", "only a supervisor withholds from disclosure")
+        found = key.strip().upper() if _is_code(key) else business_key(key, None)
+        if not found:
+            raise InvalidValue("key", "a credit code or a business name")
+        reason = bounded_text(reason, "reason", 1000)
+        self.records.decide_disclosure(found, withheld=withheld, reason=reason,
+                                       actor=actor.username)
+
 
 def _code(key: str) -> str:
     return CreditCode.parse(key).value
+
+
+def _is_code(key: str) -> bool:
+    try:
+        _code(key)
+    except InvalidValue:
+        return False
+    return True

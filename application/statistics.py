@@ -258,7 +258,7 @@ class FactsReader(Protocol):
     def statistics(self, *, since: date, until: date, office: str | None = None) -> Statistics: ...
 
     def public_facts(self, q: str | None, *, since: date, until: date, page: int,
-                     per_page: int) -> tuple[list[PublicFacts], int]: ...
+                     per_page: int, withheld: Any = ()) -> tuple[list[PublicFacts], int]: ...
 
 
 class SignalsReader(Protocol):
@@ -273,13 +273,16 @@ class Disclosure:
     def __init__(self, *, facts: FactsReader, ledger: CreditLedgerReader,
                  rules: CreditRules, signals: SignalsReader | None = None,
                  show_grade: bool = False,
-                 odr_rates: Callable[[list[str]], list[Any]] | None = None) -> None:
+                 odr_rates: Callable[[list[str]], list[Any]] | None = None,
+                 withheld: Callable[[], set[str]] | None = None) -> None:
         self.facts = facts
         self.ledger = ledger
         self.rules = rules
         self.signals = signals
         self.show_grade = show_grade
         self.odr_rates = odr_rates
+        # Businesses a supervisor withheld from disclosure (Order 121 Art. 39).
+        self.withheld = withheld
 
     def statistics(self, *, since: date, until: date, office: str | None = None) -> Statistics:
         if since > until:
@@ -296,8 +299,10 @@ class Disclosure:
         per_page = max(1, min(per_page, 100))
         page = max(1, page)
         q = (q or "").strip() or None
+        withheld = self.withheld() if self.withheld else set()
         facts, total = self.facts.public_facts(q, since=year_before(as_of), until=as_of,
-                                               page=page, per_page=per_page)
+                                               page=page, per_page=per_page,
+                                               withheld=withheld)
         keys = [f.key for f in facts]
         points = self.ledger.points(as_of=as_of, keys=keys) if self.show_grade else {}
         odr = {r.business_key: r for r in self.odr_rates(keys)} if self.odr_rates else {}

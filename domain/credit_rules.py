@@ -58,6 +58,11 @@ TRIGGERS: dict[str, dict[str, Any]] = {
     "SatisfactionRecorded": {"score": (1, 2, 3, 4, 5), "level": SatisfactionLevel},
     # A report closed after a case (SPEC §13): `penalised` when a penalty was decided.
     "ReportClosed": {"outcome": CloseOutcome},
+    # Pre-settlement (SPEC §14): the business's answer and a window that lapsed. A
+    # settlement the business made itself (SettlementConfirmed) is deliberately no
+    # trigger: a pre-settled complaint never charges the business.
+    "BusinessReplied": {"settled": (True, False)},
+    "ReturnedFromNegotiation": {"lapsed": (True, False)},
 }
 
 _TOP_KEYS = {"version", "description", "in_force_days", "grades", "model", "rule"}
@@ -233,7 +238,9 @@ def _allowed(value: object, vocabulary: Any, where: str) -> Any:
             raise InvalidValue(where, "must be text")
         return value
     options = [getattr(v, "value", v) for v in vocabulary]
-    if isinstance(value, bool) or value not in options:
+    # true == 1 in Python: a yes/no field takes only true or false, a number field no bool.
+    yes_no = all(isinstance(o, bool) for o in options)
+    if isinstance(value, bool) is not yes_no or value not in options:
         raise InvalidValue(where, f"'{value}' is not one of: {', '.join(map(str, options))}")
     return value
 

@@ -14,7 +14,7 @@ The rates themselves are the definitions of application/statistics.py.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -105,7 +105,10 @@ complaint_facts = Table(
 )
 
 _CLOSING = {"Rejected": "rejected", "Resolved": "resolved", "Terminated": "terminated",
-            "Withdrawn": "withdrawn"}
+            "Withdrawn": "withdrawn",
+            # Settled by the business before any decision (SPEC §14): closed and resolved,
+            # never accepted, so outside every rate over accepted complaints.
+            "SettlementConfirmed": "resolved"}
 
 
 def _fen(amount: Decimal) -> int:
@@ -350,10 +353,14 @@ class StatisticsView(View):
     # ----- public disclosure ------------------------------------------------
 
     def public_facts(self, q: str | None, *, since: date, until: date, page: int,
-                     per_page: int) -> tuple[list[PublicFacts], int]:
-        """Businesses with complaints accepted from `since` to `until`, busiest first."""
+                     per_page: int, withheld: Collection[str] = ()
+                     ) -> tuple[list[PublicFacts], int]:
+        """Businesses with complaints accepted from `since` to `until`, busiest first,
+        except those withheld from disclosure."""
         f = complaint_facts.c
         conditions = [f.accepted_on >= since, f.accepted_on <= until]
+        if withheld:
+            conditions.append(f.business_key.not_in(list(withheld)))
         if q:
             conditions.append(or_(
                 f.business_key == q.upper(),

@@ -729,7 +729,10 @@ def _summaries(running: Sequence[Any], closed: Sequence[Any]) -> tuple[
             ClockTally(clock=clock, **t, on_time_rate=_rate(t["met"], t["closed"])))
     offices, mediators = [], []
     for (dimension, key), clocks in groups.items():
-        total = {name: sum(getattr(t, name) for t in clocks)
+        # The ODR window is the business's to keep, not the office's: it is listed as a
+        # clock of its own but left out of the office's and mediator's totals.
+        own = [t for t in clocks if t.clock != ClockName.ODR.value]
+        total = {name: sum(getattr(t, name) for t in own)
                  for name in ("open", "overdue", "due_soon", "closed", "met")}
         summary = GroupSummary(key=key, clocks=tuple(clocks), **total,
                                on_time_rate=_rate(total["met"], total["closed"]))

@@ -84,6 +84,20 @@ def decide_model(key: Key, body: ModelIn, user: CurrentUser, wiring: WiringDep) 
                     decided_at=decided.decided_at)
 
 
+class DisclosureIn(In):
+    withheld: bool
+    reason: str = Field(max_length=1000)
+
+
+@router.post("/businesses/{key}/disclosure", status_code=204)
+def decide_disclosure(key: Annotated[str, Path(max_length=200)], body: DisclosureIn,
+                      user: CurrentUser, wiring: WiringDep) -> None:
+    """Withhold a business from public disclosure, or disclose it again (supervisor,
+    with a reason; Order 121 Art. 39)."""
+    wiring.businesses.decide_disclosure(actor=user.actor, key=key, withheld=body.withheld,
+                                        reason=body.reason)
+
+
 # ----- public ------------------------------------------------------------------------
 
 @router.get("/public/model-businesses", response_model=list[ModelOut])

@@ -321,3 +321,90 @@ def test_the_public_disclosure_shows_the_settlement_rate_and_no_grade_without_th
     assert (ours["odr_forwarded"], ours["odr_settlement_rate"]) == (1, 1.0)
     html = api.http.get("/public").text
     assert "先行和解率" in html and "100.0%" in html and "信用等级" not in html
+
+
+def test_a_supervisor_withholds_a_business_from_disclosure_with_a_reason(api):
+    api.complaint_in("accepted")
+    api.complaint_in("accepted")
+    other = api.complaint_in("accepted")
+    assert other
+    api.file(business={"name": "北京某某科技有限公司", "uscc": OTHER_USCC})
+    api.listed()
+    before = api.http.get("/api/v1/public/businesses").json()
+    assert USCC in [b["key"] for b in before["items"]]
+
+    path = f"/api/v1/businesses/{USCC}/disclosure"
+    assert api.http.post(path, json={"withheld": True, "reason": "涉及商业秘密"},
+                         headers=api.auth("op01")).status_code == 403
+    assert api.http.post(path, json={"withheld": True, "reason": ""},
+                         headers=api.auth("sup01")).status_code == 422
+    assert api.http.post(path, json={"withheld": True, "reason": "涉及商业秘密"},
+                         headers=api.auth("sup01")).status_code == 204
+    hidden = api.http.get("/api/v1/public/businesses").json()
+    assert USCC not in [b["key"] for b in hidden["items"]]
+    assert hidden["total"] == before["total"] - 1
+    assert api.http.get("/api/v1/public/businesses", params={"q": USCC}).json()["items"] == []
+
+    assert api.http.post(path, json={"withheld": False, "reason": "保密期满"},
+                         headers=api.auth("sup01")).status_code == 204
+    again = api.http.get("/api/v1/public/businesses").json()
+    assert USCC in [b["key"] for b in again["items"]]
+
+
+def test_a_lapsed_odr_window_is_the_businesss_and_not_held_against_the_office(api, clock):
+    on_register(api)
+    forwarded(api)
+    api.listed()
+    clock.advance(days=15)  # the window lapsed, not yet swept
+    api.listed()
+    summary = api.http.get("/api/v1/timeliness", headers=api.auth("sup01")).json()
+    [office] = [o for o in summary["offices"] if o["key"] == "SH-PD"]
+    assert [(c["clock"], c["overdue"]) for c in office["clocks"]] == [
+        ("acceptance", 0), ("odr", 1)]
+    assert office["overdue"] == 0
+
+
+def test_a_pre_settled_complaint_is_closed_in_the_figures_but_never_a_mediation(api):
+    a_business(api)
+    on_register(api)
+    settled = forwarded(api)
+    api.command(settled, "business-reply", "biz01", {"settled": True, "terms": "退款",
+                                                      "amount": "10"})
+    api.command(settled, "confirm-settlement", "op01")
+    api.file()  # still filed
+    api.listed()
+    stats = api.http.get("/api/v1/stats", params={"from": "2026-05-01", "to": "2026-05-31"},
+                         headers=api.auth("sup01")).json()
+    assert stats["received"] == 2 and stats["closure_rate"] == "0.5000"
+    assert stats["mediation_success_rate"] is None  # nothing accepted, nothing mediated
+
+
+def test_the_what_if_covers_rules_on_pre_settlement_and_a_settled_case_never_charges(api, clock):
+    import adapters
+    from pathlib import Path
+
+    a_business(api)
+    on_register(api)
+    settled = forwarded(api)
+    api.command(settled, "business-reply", "biz01", {"settled": True, "terms": "退款",
+                                                      "amount": "10"})
+    api.command(settled, "confirm-settlement", "op01")
+    forwarded(api)  # this one the business leaves unanswered
+    api.listed()
+    clock.advance(days=15)
+    assert len(api.wiring.odr.sweep().returned) == 1
+    api.listed()
+    assert api.http.get(f"/api/v1/businesses/{USCC}/credit",
+                        headers=api.auth("sup01")).json()["entries"] == []
+
+    rules = (Path(adapters.__file__).parent / "data" / "credit_rules.toml").read_text()
+    rules = rules.replace('version = "spec4-default-2026.2"', 'version = "odr-test"') + (
+        '\n[[rule]]\nid = "odr_unanswered"\ntrigger = "ReturnedFromNegotiation"\n'
+        'when = { lapsed = true }\npoints = 3\n'
+        '\n[[rule]]\nid = "any_resolution"\ntrigger = "Resolved"\npoints = 4\n')
+    answer = api.http.post("/api/v1/credit/what-if", json={"rules": rules},
+                           headers=api.auth("sup01"))
+    assert answer.status_code == 200, answer.text
+    ours = {b["key"]: b for b in answer.json()["businesses"]}[USCC]
+    # 3 for the lapsed window; nothing for the complaint the business settled itself.
+    assert ours["proposed_points"] == 3

@@ -23,7 +23,7 @@ def test_an_operator_files_a_complaint_and_gets_its_view_location_and_version(ap
                                 "address": "上海市黄浦区南京东路1号", "id_number": None}
     # A district office decides or sends the complaint back; only the intake centre
     # dispatches (Order 121 Art. 41).
-    assert sorted(view["allowed_actions"]) == ["accept", "change-request", "reject",
+    assert sorted(view["allowed_actions"]) == ["accept", "change-request", "forward", "reject",
                                                "request-identity", "return-to-intake",
                                                "withdraw"]
 

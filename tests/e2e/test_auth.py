@@ -79,7 +79,7 @@ def test_nothing_under_the_api_answers_without_a_valid_token(api):
 def test_passwords_are_stored_only_as_argon2_hashes(api, wiring):
     with wiring.engine.connect() as db:
         stored = dict(db.execute(select(users.c.username, users.c.password_hash)).all())
-    assert set(stored) == {"op01", "op02", "med01", "med02", "sup01", "adm01"}
+    assert set(stored) == {"op01", "op02", "med01", "med02", "sup01", "adm01", "emed01", "emed02"}
     for username, hashed in stored.items():
         assert hashed.startswith("$argon2id$")
         assert password_of(username) not in hashed

@@ -166,6 +166,13 @@ def cheap_hashing(wiring: Wiring) -> None:
 def wiring(database_url: str, clock: Any) -> Iterator[Wiring]:
     wiring = wire(Settings(database_url=database_url, secret_key=SECRET,
                            metrics_token=METRICS_TOKEN), clock=clock, follow=True)
+    add_people(wiring)
+    yield wiring
+    wiring.close()
+
+
+def add_people(wiring: Wiring) -> None:
+    """The staff, the organisations and their entrusted mediators every test signs in."""
     cheap_hashing(wiring)
     for username, role, office in STAFF:
         wiring.accounts.add(username, role=role, password=password_of(username), office=office)
@@ -174,8 +181,6 @@ def wiring(database_url: str, clock: Any) -> Iterator[Wiring]:
     for username, organisation in ENTRUSTED:
         wiring.accounts.add(username, role=Role.MEDIATOR, password=password_of(username),
                             organisation=organisation)
-    yield wiring
-    wiring.close()
 
 
 def _signed_in(api: Api) -> Api:

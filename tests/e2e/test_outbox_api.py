@@ -10,7 +10,7 @@ import pytest
 from adapters.http_post import HttpPost
 from adapters.settings import Settings
 from api.bootstrap import Wiring, wire
-from tests.e2e.conftest import METRICS_TOKEN, SECRET, STAFF, cheap_hashing, password_of
+from tests.e2e.conftest import METRICS_TOKEN, SECRET, add_people
 from tests.e2e.test_pages import desk, strict_catalogs  # noqa: F401 (fixtures)
 from tests.receiver import Receiver
 
@@ -30,9 +30,7 @@ def wiring(database_url: str, clock: Any, receiver: Receiver) -> Iterator[Wiring
         database_url=database_url, secret_key=SECRET, metrics_token=METRICS_TOKEN,
         outbox_endpoints=[{"name": "national", "url": receiver.url, "secret": ENDPOINT_SECRET}],
         outbox_max_attempts=1, outbox_timeout=0.5), clock=clock, follow=True)
-    cheap_hashing(wiring)
-    for username, role, office in STAFF:
-        wiring.accounts.add(username, role=role, password=password_of(username), office=office)
+    add_people(wiring)
     yield wiring
     wiring.close()
 

@@ -1,0 +1,178 @@
+"""Closed cases disclosed one by one (SPEC §5, Order 121 Art. 39), over HTTP: the public
+list holds nothing personal and no free text; a supervisor withholds a single case; a
+business objects to the disclosure of its own case and a supervisor decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import Api
+from tests.e2e.test_businesses import OTHER_USCC, USCC, a_business
+
+CASES = f"/api/v1/public/businesses/{USCC}/cases"
+
+
+def public(api: Api, **params: Any) -> dict[str, Any]:
+    api.listed()
+    response = api.http.get(CASES, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def objection(case_id: str) -> str:
+    return f"/api/v1/public-cases/{case_id}/objection"
+
+
+def log_count(api: Api) -> int:
+    from sqlalchemy import func, select
+
+    from adapters.business_records import business_record_log
+    with api.wiring.engine.connect() as db:
+        return int(db.scalar(select(func.count()).select_from(business_record_log)) or 0)
+
+
+def test_the_public_list_shows_closed_cases_without_personal_data_or_free_text(api):
+    resolved = api.complaint_in("resolved")
+    rejected = api.complaint_in("rejected")
+    open_one = api.complaint_in("accepted")
+    api.file(business={"name": "北京某某科技有限公司", "uscc": OTHER_USCC})
+    page = public(api)
+    assert page["total"] == 2
+    by_id = {c["id"]: c for c in page["items"]}
+    assert set(by_id) == {resolved, rejected} and open_one not in by_id
+    case = by_id[resolved]
+    assert case["outcome"] == "resolved" and case["amount_recovered"] == "1280.00"
+    assert case["number"] == api.view(resolved)["number"] and case["number"].startswith("SH-")
+    assert (case["category"], case["industry"]) == ("goods", "online_shopping")
+    assert by_id[rejected]["outcome"] == "rejected"
+    assert set(case) == {"id", "number", "received_on", "closed_on", "category", "industry",
+                         "outcome", "amount_recovered"}
+    raw = api.http.get(CASES).text
+    for personal in ["张三丰", "13812345678", "南京东路", "坏点", "商家退款", "不属于本部门职责"]:
+        assert personal not in raw
+    assert public(api, per_page=1)["items"] == [page["items"][0]]
+    assert api.http.get(CASES, params={"per_page": 0}).status_code == 422
+    assert api.http.get("/api/v1/public/businesses/nobody/cases").json()["total"] == 0
+    html = api.http.get(f"/public/businesses/{USCC}").text
+    assert case["number"] in html and "调解成功" in html and "张三丰" not in html
+
+
+def test_a_supervisor_withholds_a_case_and_discloses_it_again(api):
+    case_id = api.complaint_in("resolved")
+    kept = api.complaint_in("terminated")
+    assert public(api)["total"] == 2
+    path = f"/api/v1/public-cases/{case_id}/disclosure"
+    before = log_count(api)
+    assert api.http.post(path, json={"withheld": True, "reason": "涉及商业秘密"},
+                         headers=api.auth("op01")).status_code == 403
+    assert api.http.post(path, json={"withheld": True, "reason": " "},
+                         headers=api.auth("sup01")).status_code == 422
+    assert api.http.post(path, json={"withheld": "maybe", "reason": "x"},
+                         headers=api.auth("sup01")).status_code == 422
+    assert api.http.post(path, json={"withheld": True, "reason": "x"}).status_code == 401
+    assert api.http.post("/api/v1/public-cases/not-a-case/disclosure",
+                         json={"withheld": True, "reason": "x"},
+                         headers=api.auth("sup01")).status_code == 404
+    assert log_count(api) == before
+    assert api.http.post(path, json={"withheld": True, "reason": "涉及商业秘密"},
+                         headers=api.auth("sup01")).status_code == 204
+    assert [c["id"] for c in public(api)["items"]] == [kept]
+    assert api.http.post(path, json={"withheld": False, "reason": "保密期满"},
+                         headers=api.auth("sup01")).status_code == 204
+    assert {c["id"] for c in public(api)["items"]} == {case_id, kept}
+
+
+def test_a_business_objects_to_its_own_case_and_a_supervisor_upholds_or_refuses(api):
+    a_business(api)
+    a_business(api, "biz02", OTHER_USCC)
+    upheld = api.complaint_in("resolved")
+    refused = api.complaint_in("withdrawn")
+    public(api)
+    body = {"reason": "该投诉已与消费者和解，公示有误"}
+
+    assert api.http.post(objection(upheld), json=body).status_code == 401
+    assert api.http.post(objection(upheld), json=body,
+                         headers=api.auth("op01")).status_code == 403
+    assert api.http.post(objection(upheld), json=body,
+                         headers=api.auth("biz02")).status_code == 404
+    before = log_count(api)
+    for bad in [{}, {"reason": ""}, {"reason": "x" * 1001}, {"reason": 5}]:
+        assert api.http.post(objection(upheld), json=bad,
+                             headers=api.auth("biz01")).status_code == 422, bad
+    assert log_count(api) == before
+
+    made = api.http.post(objection(upheld), json=body, headers=api.auth("biz01"))
+    assert made.status_code == 201, made.text
+    assert made.json()["state"] == "pending" and made.json()["case_id"] == upheld
+    assert api.http.post(objection(upheld), json=body,
+                         headers=api.auth("biz01")).status_code == 409
+    assert api.http.post(objection(refused), json=body,
+                         headers=api.auth("biz01")).status_code == 201
+
+    pending = api.http.get("/api/v1/public-cases/objections", params={"pending": "true"},
+                           headers=api.auth("sup01")).json()
+    assert {o["case_id"] for o in pending} == {upheld, refused}
+    assert api.http.get("/api/v1/public-cases/objections",
+                        headers=api.auth("biz02")).json() == []
+
+    decide = f"{objection(upheld)}/decision"
+    assert api.http.post(decide, json={"upheld": True, "note": "核实"},
+                         headers=api.auth("biz01")).status_code == 403
+    before = log_count(api)
+    assert api.http.post(decide, json={"upheld": [1], "note": "核实"},
+                         headers=api.auth("sup01")).status_code == 422
+    assert api.http.post(decide, json={"upheld": True, "note": ""},
+                         headers=api.auth("sup01")).status_code == 422
+    assert log_count(api) == before
+    done = api.http.post(decide, json={"upheld": True, "note": "经核实，公示有误"},
+                         headers=api.auth("sup01"))
+    assert done.status_code == 200 and done.json()["state"] == "upheld"
+    assert api.http.post(decide, json={"upheld": True, "note": "再次"},
+                         headers=api.auth("sup01")).status_code == 409
+    kept = api.http.post(f"{objection(refused)}/decision",
+                         json={"upheld": False, "note": "公示无误"}, headers=api.auth("sup01"))
+    assert kept.status_code == 200 and kept.json()["state"] == "refused"
+
+    assert [c["id"] for c in public(api)["items"]] == [refused]
+    # A withheld case is no longer disclosed: nothing to object to.
+    assert api.http.post(objection(upheld), json=body,
+                         headers=api.auth("biz01")).status_code == 404
+    # The refused one may be objected to again, with new grounds.
+    assert api.http.post(objection(refused), json=body,
+                         headers=api.auth("biz01")).status_code == 201
+    assert api.http.post(objection(api.complaint_in("accepted")), json=body,
+                         headers=api.auth("biz01")).status_code == 404
+
+
+def test_each_role_meets_the_disclosure_routes_as_the_spec_says(api):
+    a_business(api)
+    a_business(api, "biz02", OTHER_USCC)
+    case_id = api.complaint_in("resolved")
+    public(api)
+    others = ["op01", "med01", "adm01"]
+    withhold = f"/api/v1/public-cases/{case_id}/disclosure"
+    body = {"withheld": False, "reason": "依法公示"}
+    assert api.http.post(withhold, json=body).status_code == 401
+    for who in [*others, "biz01", "biz02"]:
+        refused = api.http.post(withhold, json=body, headers=api.auth(who))
+        assert refused.status_code == 403, who
+        assert refused.headers["content-type"] == "application/problem+json"
+    assert api.http.post(withhold, json=body, headers=api.auth("sup01")).status_code == 204
+
+    raised = {"reason": "公示有误"}
+    assert api.http.post(objection(case_id), json=raised).status_code == 401
+    for who in [*others, "sup01"]:
+        assert api.http.post(objection(case_id), json=raised,
+                             headers=api.auth(who)).status_code == 403, who
+    assert api.http.post(objection(case_id), json=raised,
+                         headers=api.auth("biz02")).status_code == 404
+    assert api.http.post(objection(case_id), json=raised,
+                         headers=api.auth("biz01")).status_code == 201
+
+    decide = f"{objection(case_id)}/decision"
+    decision = {"upheld": False, "note": "公示无误"}
+    assert api.http.post(decide, json=decision).status_code == 401
+    for who in [*others, "biz01", "biz02"]:
+        assert api.http.post(decide, json=decision,
+                             headers=api.auth(who)).status_code == 403, who
+    assert api.http.post(decide, json=decision, headers=api.auth("sup01")).status_code == 200

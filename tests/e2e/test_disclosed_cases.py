@@ -176,3 +176,73 @@ def test_each_role_meets_the_disclosure_routes_as_the_spec_says(api):
         assert api.http.post(decide, json=decision,
                              headers=api.auth(who)).status_code == 403, who
     assert api.http.post(decide, json=decision, headers=api.auth("sup01")).status_code == 200
+
+
+def _signed_in(api: Api, username: str, password: str) -> Any:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    client = TestClient(create_app(api.wiring))
+    client.__enter__()
+    token = re.search(r'name="csrf" value="([^"]*)"', client.get("/login").text).group(1)
+    answer = client.post("/login", data={"csrf": token, "username": username,
+                                         "password": password}, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def _csrf(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrf" value="([^"]*)"', html).group(1)  # type: ignore[union-attr]
+
+
+def test_the_business_objects_on_its_page_and_the_supervisor_decides_on_theirs(api):
+    from api.pages.i18n import CATALOGS
+    from tests.e2e.conftest import password_of
+    from tests.e2e.test_businesses import PASSWORD
+
+    a_business(api)
+    case_id = api.complaint_in("resolved")
+    number = public(api)["items"][0]["number"]
+    CATALOGS.strict = True
+    try:
+        business = _signed_in(api, "biz01", PASSWORD)
+        home = business.get("/my-business")
+        assert home.status_code == 200 and number in home.text and "提出异议" in home.text
+        path = f"/my-business/disclosed/{case_id}/objection"
+        empty = business.post(path, data={"csrf": _csrf(home.text), "reason": " "},
+                              follow_redirects=False)
+        assert empty.status_code == 422
+        made = business.post(path, data={"csrf": _csrf(home.text), "reason": "公示有误"},
+                             follow_redirects=False)
+        assert made.status_code == 303
+        assert "异议已提出" in business.get(made.headers["location"]).text
+        again = business.post(path, data={"csrf": _csrf(home.text), "reason": "公示有误"},
+                              follow_redirects=False)
+        assert again.status_code == 409
+
+        supervisor = _signed_in(api, "sup01", password_of("sup01"))
+        desk = supervisor.get("/disclosure")
+        assert desk.status_code == 200 and number in desk.text and "公示有误" in desk.text
+        assert business.get("/disclosure").status_code == 403
+        decide = f"/disclosure/objections/{case_id}/decision"
+        bad = supervisor.post(decide, data={"csrf": _csrf(desk.text), "upheld": "yes",
+                                            "note": ""}, follow_redirects=False)
+        assert bad.status_code == 422
+        done = supervisor.post(decide, data={"csrf": _csrf(desk.text), "upheld": "yes",
+                                             "note": "经核实"}, follow_redirects=False)
+        assert done.status_code == 303
+        assert public(api)["items"] == []
+        shown = supervisor.post("/disclosure/cases", data={
+            "csrf": _csrf(desk.text), "case_id": case_id, "withheld": "no",
+            "reason": "复核后恢复公示"}, follow_redirects=False)
+        assert shown.status_code == 303
+        assert [c["id"] for c in public(api)["items"]] == [case_id]
+        business.__exit__(None, None, None)
+        supervisor.__exit__(None, None, None)
+    finally:
+        CATALOGS.strict = False

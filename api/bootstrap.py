@@ -124,7 +124,7 @@ class Wiring:
     @cached_property
     def disclosed_cases(self) -> DisclosedCases:
         """Closed cases disclosed one by one, withheld cases, objections (SPEC §5, §14)."""
-        return DisclosedCases(self.statistics, BusinessRecords(self.engine))
+        return DisclosedCases(self.statistics, BusinessRecords(self.engine), self.desk)
 
     @cached_property
     def documents(self) -> Documents:

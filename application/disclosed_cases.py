@@ -17,6 +17,8 @@ from uuid import UUID
 from application.credit import BusinessNotFound
 from application.errors import ComplaintNotFound
 from application.statistics import year_before
+from domain.disclosure import DisclosedCase as DisclosedCaseRecord
+from domain.disclosure import disclosed_case_id
 from domain.errors import DomainError, InvalidValue, NotPermitted
 from domain.identifiers import CreditCode, business_key
 from domain.intake import bounded_text
@@ -106,9 +108,27 @@ def _case_id(case_id: str) -> str:
 
 
 class DisclosedCases:
-    def __init__(self, facts: Facts, records: Any) -> None:
+    """Each withholding, objection and decision is first an event of the case's
+    `DisclosedCase` aggregate, in the complaints' hash-chained log (`desk`); the tables
+    of `records` then answer the public list and the objection lists quickly."""
+
+    def __init__(self, facts: Facts, records: Any, desk: Any = None) -> None:
         self.facts = facts
         self.records = records
+        self.desk = desk
+
+    def _record(self, case_id: str, business_key: str, actor: Actor, command: str,
+                **args: Any) -> None:
+        if self.desk is None:
+            return
+        at = self.desk.clock()
+        case: Any = None
+        for stored in self.desk.events.get(disclosed_case_id(case_id)):
+            case = stored.mutate(case)
+        if case is None:
+            case = DisclosedCaseRecord.open(case_id, business_key=business_key, at=at)
+        getattr(case, command)(actor=actor.as_data(), at=at, **args)
+        self.desk.store(case)
 
     # ----- the public list -------------------------------------------------------------
 
@@ -147,6 +167,8 @@ class DisclosedCases:
         if found is None or found["closed_on"] is None:
             raise ComplaintNotFound(case_id)
         reason = bounded_text(reason, "reason", 1000)
+        self._record(case_id, found["business_key"], actor,
+                     "withhold" if withheld else "disclose", reason=reason)
         self.records.decide_case(case_id, withheld=withheld, reason=reason,
                                  actor=actor.username)
 
@@ -160,6 +182,9 @@ class DisclosedCases:
         if own_code is None or found["business_key"] != own_code:
             raise ComplaintNotFound(case_id)  # another business's case: as if none
         reason = bounded_text(reason, "reason", 1000)
+        if self.records.pending_objection(str(UUID(case_id))) is not None:
+            raise ObjectionPending(case_id)
+        self._record(str(UUID(case_id)), found["business_key"], actor, "object", reason=reason)
         made = self.records.object(str(UUID(case_id)), business_key=found["business_key"],
                                    reason=reason, actor=actor.username)
         if not made:
@@ -177,6 +202,8 @@ class DisclosedCases:
             if self.facts.public_case(case_id) is None:
                 raise ComplaintNotFound(case_id)
             raise NoObjectionPending(case_id)
+        self._record(case_id, pending["business_key"], actor, "decide", upheld=upheld,
+                     note=note)
         if not self.records.decide_objection(case_id, upheld=upheld, note=note,
                                              actor=actor.username):
             raise NoObjectionPending(case_id)

@@ -134,6 +134,13 @@ def test_a_business_objects_to_its_own_case_and_a_supervisor_upholds_or_refuses(
     assert kept.status_code == 200 and kept.json()["state"] == "refused"
 
     assert [c["id"] for c in public(api)["items"]] == [refused]
+    # Each step is an event of the case's disclosure record, in the hash-chained log.
+    from domain.disclosure import disclosed_case_id
+    events = list(api.wiring.desk.events.get(disclosed_case_id(upheld)))
+    assert [type(e).__name__ for e in events] == ["Opened", "ObjectionRaised",
+                                                  "ObjectionDecided"]
+    assert events[1].reason == body["reason"] and events[2].upheld is True
+    assert events[2].actor["username"] == "sup01"
     # A withheld case is no longer disclosed: nothing to object to.
     assert api.http.post(objection(upheld), json=body,
                          headers=api.auth("biz01")).status_code == 404

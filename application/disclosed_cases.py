@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
+from application.audit import HASH_FIELD
 from application.credit import BusinessNotFound
 from application.errors import ComplaintNotFound
 from application.statistics import year_before
@@ -123,10 +124,14 @@ class DisclosedCases:
             return
         at = self.desk.clock()
         case: Any = None
-        for stored in self.desk.events.get(disclosed_case_id(case_id)):
-            case = stored.mutate(case)
+        last: Any = None
+        for last in self.desk.events.get(disclosed_case_id(case_id)):
+            case = last.mutate(case)
         if case is None:
             case = DisclosedCaseRecord.open(case_id, business_key=business_key, at=at)
+        else:
+            # Where the hash chain stands, so the next event links to the last stored one.
+            case._chain_head = getattr(last, HASH_FIELD, None)
         getattr(case, command)(actor=actor.as_data(), at=at, **args)
         self.desk.store(case)
 

@@ -80,6 +80,10 @@ def test_a_supervisor_withholds_a_case_and_discloses_it_again(api):
     assert api.http.post(path, json={"withheld": False, "reason": "保密期满"},
                          headers=api.auth("sup01")).status_code == 204
     assert {c["id"] for c in public(api)["items"]} == {case_id, kept}
+    from domain.disclosure import disclosed_case_id
+    assert [type(e).__name__ for e in api.wiring.desk.events.get(disclosed_case_id(case_id))
+            ] == ["Opened", "CaseWithheld", "CaseDisclosed"]
+    assert api.http.get("/api/v1/audit/verify", headers=api.auth("sup01")).json()["intact"]
 
 
 def test_a_business_objects_to_its_own_case_and_a_supervisor_upholds_or_refuses(api):
@@ -141,6 +145,8 @@ def test_a_business_objects_to_its_own_case_and_a_supervisor_upholds_or_refuses(
                                                   "ObjectionDecided"]
     assert events[1].reason == body["reason"] and events[2].upheld is True
     assert events[2].actor["username"] == "sup01"
+    verified = api.http.get("/api/v1/audit/verify", headers=api.auth("sup01")).json()
+    assert verified["intact"] is True and verified["broken"] == []
     # A withheld case is no longer disclosed: nothing to object to.
     assert api.http.post(objection(upheld), json=body,
                          headers=api.auth("biz01")).status_code == 404

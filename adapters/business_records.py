@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Engine, Integer, MetaData
 from sqlalchemy import String, Table, insert, select, update
@@ -49,13 +50,43 @@ disclosure_withheld = Table(
     Column("decided_at", DateTime, nullable=False),
 )
 
+# Single closed cases a supervisor withheld from the case-by-case disclosure (Art. 39).
+case_disclosure = Table(
+    "case_disclosure",
+    metadata,
+    Column("complaint_id", String(36), primary_key=True),
+    Column("withheld", Boolean, nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("decided_by", String(64), nullable=False),
+    Column("decided_at", DateTime, nullable=False),
+)
+
+# A business's objection (异议) to the disclosure of one of its cases, and its decision.
+case_objections = Table(
+    "case_objections",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("complaint_id", String(36), nullable=False, index=True),
+    Column("business_key", String(200), nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("objected_by", String(64), nullable=False),
+    Column("objected_at", DateTime, nullable=False),
+    Column("state", String(16), nullable=False),  # pending | upheld | refused
+    Column("note", String(1000)),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime),
+)
+
 business_record_log = Table(
     "business_record_log",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
            autoincrement=True),
-    Column("credit_code", String(200), nullable=False),  # or, for a withholding, the key
-    # pledge | model_designated | model_revoked | withheld | disclosed
+    # or, for a withholding, the key; for a single case, the complaint id
+    Column("credit_code", String(200), nullable=False),
+    # pledge | model_designated | model_revoked | withheld | disclosed | case_withheld |
+    # case_disclosed | objection | objection_upheld | objection_refused
     Column("kind", String(24), nullable=False),
     Column("detail", String(1000), nullable=False),
     Column("actor", String(64), nullable=False),
@@ -157,3 +188,83 @@ class BusinessRecords:
         with self.engine.connect() as db:
             return set(db.scalars(select(disclosure_withheld.c.business_key)
                                   .where(disclosure_withheld.c.withheld.is_(True))))
+
+    # ----- single cases ------------------------------------------------------------
+
+    def decide_case(self, complaint_id: str, *, withheld: bool, reason: str, actor: str,
+                    db: Any = None) -> None:
+        if db is None:
+            with self.engine.begin() as db:
+                return self.decide_case(complaint_id, withheld=withheld, reason=reason,
+                                        actor=actor, db=db)
+        values = {"withheld": withheld, "reason": reason, "decided_by": actor,
+                  "decided_at": _now()}
+        changed = db.execute(update(case_disclosure)
+                             .where(case_disclosure.c.complaint_id == complaint_id)
+                             .values(**values))
+        if changed.rowcount == 0:
+            db.execute(insert(case_disclosure), {"complaint_id": complaint_id, **values})
+        db.execute(insert(business_record_log), {
+            "credit_code": complaint_id, "actor": actor, "detail": reason, "at": _now(),
+            "kind": "case_withheld" if withheld else "case_disclosed"})
+        return None
+
+    def withheld_cases(self) -> set[str]:
+        with self.engine.connect() as db:
+            return set(db.scalars(select(case_disclosure.c.complaint_id)
+                                  .where(case_disclosure.c.withheld.is_(True))))
+
+    def pending_objection(self, complaint_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as db:
+            row = db.execute(select(case_objections).where(
+                case_objections.c.complaint_id == complaint_id,
+                case_objections.c.state == "pending")).first()
+        return dict(row._mapping) if row else None
+
+    def object(self, complaint_id: str, *, business_key: str, reason: str,
+               actor: str) -> dict[str, Any]:
+        at = _now()
+        with self.engine.begin() as db:
+            pending = db.execute(select(case_objections.c.id).where(
+                case_objections.c.complaint_id == complaint_id,
+                case_objections.c.state == "pending")).first()
+            if pending is not None:
+                return {}
+            db.execute(insert(case_objections), {
+                "complaint_id": complaint_id, "business_key": business_key, "reason": reason,
+                "objected_by": actor, "objected_at": at, "state": "pending"})
+            db.execute(insert(business_record_log), {
+                "credit_code": complaint_id, "actor": actor, "detail": reason, "at": at,
+                "kind": "objection"})
+        return {"complaint_id": complaint_id, "reason": reason, "state": "pending",
+                "objected_at": at}
+
+    def decide_objection(self, complaint_id: str, *, upheld: bool, note: str,
+                         actor: str) -> bool:
+        """False when no objection is pending (nothing is recorded then)."""
+        at = _now()
+        with self.engine.begin() as db:
+            changed = db.execute(update(case_objections).where(
+                case_objections.c.complaint_id == complaint_id,
+                case_objections.c.state == "pending").values(
+                    state="upheld" if upheld else "refused", note=note, decided_by=actor,
+                    decided_at=at))
+            if changed.rowcount == 0:
+                return False
+            db.execute(insert(business_record_log), {
+                "credit_code": complaint_id, "actor": actor, "detail": note, "at": at,
+                "kind": "objection_upheld" if upheld else "objection_refused"})
+            if upheld:
+                self.decide_case(complaint_id, withheld=True, reason=note, actor=actor, db=db)
+        return True
+
+    def objections(self, *, business_key: str | None = None,
+                   pending_only: bool = False) -> list[dict[str, Any]]:
+        o = case_objections.c
+        statement = select(case_objections).order_by(o.objected_at.desc(), o.id.desc())
+        if business_key is not None:
+            statement = statement.where(o.business_key == business_key)
+        if pending_only:
+            statement = statement.where(o.state == "pending")
+        with self.engine.connect() as db:
+            return [dict(r._mapping) for r in db.execute(statement)]

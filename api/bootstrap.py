@@ -54,6 +54,7 @@ from application.evidence import Blobs, Evidence
 from adapters.business_records import BusinessRecords
 from adapters.odr_register import OdrRegister
 from application.businesses import Businesses
+from application.disclosed_cases import DisclosedCases
 from adapters.views.odr import OdrView
 from application.odr import Odr
 from application.statistics import Disclosure
@@ -119,6 +120,11 @@ class Wiring:
     def businesses(self) -> Businesses:
         """Pledges and model businesses (SPEC §14)."""
         return Businesses(BusinessRecords(self.engine), self.credit)
+
+    @cached_property
+    def disclosed_cases(self) -> DisclosedCases:
+        """Closed cases disclosed one by one, withheld cases, objections (SPEC §5, §14)."""
+        return DisclosedCases(self.statistics, BusinessRecords(self.engine), self.desk)
 
     @cached_property
     def documents(self) -> Documents:

@@ -41,6 +41,7 @@ from adapters.faults import is_unavailable
 from application.businesses import NotModelCandidate
 from application.credit import BusinessNotFound, CreditEntryNotFound
 from application.delivery import DeadLetterNotFound
+from application.disclosed_cases import NoObjectionPending, ObjectionPending
 from application.warnings import FlagNotFound
 from application.errors import (
     ComplaintNotFound,
@@ -193,6 +194,10 @@ def _not_model_candidate(_: Request, error: Exception) -> ProblemResponse:
     return problem(409, str(error), slug="not-model-candidate", title="Not a model candidate")
 
 
+def _objection_state(_: Request, error: Exception) -> ProblemResponse:
+    return problem(409, str(error), slug="objection-state", title="Not allowed now")
+
+
 def _activation_refused(_: Request, error: Exception) -> ProblemResponse:
     return problem(409, str(error), slug="activation-refused", title="Activation refused",
                    field="token")
@@ -271,6 +276,8 @@ def install(app: FastAPI) -> None:
         ConcurrentUpdate: _lost_race,
         NotOnOdrRegister: _not_on_register,
         NotModelCandidate: _not_model_candidate,
+        ObjectionPending: _objection_state,
+        NoObjectionPending: _objection_state,
         VersionMismatch: _version_mismatch,
         IdempotencyKeyReused: _key_reused,
         FileTooLarge: _file_too_large,

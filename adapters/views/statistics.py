@@ -398,6 +398,43 @@ class StatisticsView(View):
             for key, name, n, c in found
         ], int(total)
 
+    def public_cases(self, key: str, *, since: date, until: date, page: int, per_page: int,
+                     withheld: Collection[str] = ()) -> tuple[list[dict[str, Any]], int]:
+        """One business's complaints closed from `since` to `until`, newest first, case by
+        case: number, dates, category, industry, how it closed, the amount recovered.
+        Nothing personal and no free text is read (Order 121 Art. 39)."""
+        from adapters.views.complaint_list import complaint_list
+
+        f = complaint_facts.c
+        conditions = [f.business_key == key, f.closed_on.is_not(None), f.closed_on >= since,
+                      f.closed_on <= until]
+        if withheld:
+            conditions.append(f.id.not_in(list(withheld)))
+        with self.engine.connect() as db:
+            total = db.scalar(select(func.count()).select_from(complaint_facts)
+                              .where(*conditions)) or 0
+            rows = db.execute(
+                select(f.id, complaint_list.c.number, f.received_on, f.closed_on, f.category,
+                       f.industry, f.closed_as, f.amount_recovered_fen)
+                .select_from(complaint_facts.outerjoin(
+                    complaint_list, complaint_list.c.id == f.id))
+                .where(*conditions).order_by(f.closed_on.desc(), f.id)
+                .limit(per_page).offset((page - 1) * per_page)).all()
+        return [{"id": r[0], "number": r[1], "received_on": r[2], "closed_on": r[3],
+                 "category": r[4], "industry": r[5], "outcome": r[6],
+                 "amount_recovered": (Decimal(r[7]) / 100).quantize(Decimal("0.01"))
+                 if r[7] is not None else Decimal("0.00")}
+                for r in rows], int(total)
+
+    def public_case(self, case_id: str) -> dict[str, Any] | None:
+        """The business and closing of one complaint, for an objection to its disclosure."""
+        f = complaint_facts.c
+        with self.engine.connect() as db:
+            row = db.execute(select(f.business_key, f.business_name, f.closed_on)
+                             .where(f.id == case_id)).first()
+        return {"business_key": row[0], "business_name": row[1], "closed_on": row[2]} \
+            if row else None
+
     # ----- model-business candidates ----------------------------------------
 
     def model_records(self, *, since: date, until: date) -> dict[str, ModelRecord]:

@@ -23,6 +23,8 @@ from api.pages.forms import FormFields, field_errors
 from api.pages.rendering import error_page, page, render, see_other, translator
 from api.pages.rows import positive_int
 from api.pages.sessions import PageUser, check_csrf, require
+from application.credit import BusinessNotFound
+from application.disclosed_cases import ObjectionPending
 from application.errors import ComplaintNotFound
 from application.listing import ListFilter
 from domain.errors import CommandNotAllowed, InvalidValue
@@ -55,7 +57,16 @@ def _home(request: Request, user: PageUser, page_no: str | None, *, status: int 
     member = wiring.odr.register.get(me.credit_code)
     rate = next(iter(wiring.odr.cases.rates([me.credit_code or ""])), None)
     pages = max(1, -(-listed.total // PER_PAGE))
+    today_ = wiring.desk.clock().astimezone(wiring.desk.tz).date()
+    try:
+        disclosed = wiring.disclosed_cases.public(me.credit_code or "", as_of=today_,
+                                                  per_page=100).items
+    except BusinessNotFound:  # the whole business is withheld from disclosure
+        disclosed = []
+    objections = wiring.disclosed_cases.objections(actor=user.actor, own_code=me.credit_code)
+    pending = {o.case_id for o in objections if o.state == "pending"}
     return render(request, "my_business.html", status=status, rows=listed.items,
+                  disclosed=disclosed, objections=objections, pending=pending,
                   total=listed.total, page_number=min(number, pages), pages=pages,
                   credit_code=me.credit_code, member=member, rate=rate,
                   pledges=wiring.businesses.pledges(me.credit_code) if me.credit_code else [],
@@ -133,6 +144,30 @@ def add_pledge(request: Request, form: FormFields) -> Response:
         return _home(request, user, None, status=422, values=values,
                      errors=field_errors({error.field: error}, t))
     return see_other("/my-business?done=pledge")
+
+
+@router.post("/my-business/disclosed/{case_id}/objection")
+@page
+def object_to_disclosure(request: Request, case_id: str, form: FormFields) -> Response:
+    """异议: the business objects to the disclosure of one of its own closed cases."""
+    user = require(request, Role.BUSINESS)
+    check_csrf(request, form)
+    wiring: Wiring = request.app.state.wiring
+    me = _as_api_user(wiring, user)
+    t = translator(request)
+    try:
+        wiring.disclosed_cases.object(
+            actor=user.actor, own_code=me.credit_code, case_id=case_id,
+            reason=form.get("reason", ""),
+            as_of=wiring.desk.clock().astimezone(wiring.desk.tz).date())
+    except InvalidValue as error:
+        return _home(request, user, None, status=422, objecting=case_id,
+                     values={"reason": form.get("reason", "")},
+                     errors=field_errors({error.field: error}, t))
+    except ObjectionPending:
+        return _home(request, user, None, status=409,
+                     banner=("error", t("disclosed.already_pending")))
+    return see_other("/my-business?done=objection#disclosed")
 
 
 def _day(raw: str, field: str) -> date:

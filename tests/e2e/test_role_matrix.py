@@ -142,6 +142,7 @@ MATRIX = [
          {"kind": "odr", "start": "2026-01-01", "end": "2026-12-31"}),
     cell("POST", f"/api/v1/businesses/{USCC}/disclosure", None, "sup01",
          {"withheld": False, "reason": "依法公示"}),
+    cell("GET", "/api/v1/public-cases/objections", None, "sup01 biz01 biz02"),
     cell("POST", "/api/v1/accounts/business", None, "adm01",
          {"credit_code": OTHER_USCC}),  # a new username per call
     cell("GET", "/api/v1/outbox", None, "sup01"),
@@ -266,6 +267,11 @@ def test_the_matrix_covers_every_route_that_needs_a_token(api):
         ("GET", "/api/v1/businesses/{key}/pledges"),
         ("POST", "/api/v1/businesses/{key}/pledges"),
         ("POST", "/api/v1/businesses/{key}/disclosure"),
+        # Need a closed case in the public list (and a pending objection);
+        # tests/e2e/test_disclosed_cases.py walks their roles.
+        ("POST", "/api/v1/public-cases/{case_id}/disclosure"),
+        ("POST", "/api/v1/public-cases/{case_id}/objection"),
+        ("POST", "/api/v1/public-cases/{case_id}/objection/decision"),
         # Needs a model candidate; tests/e2e/test_businesses.py walks its roles.
         ("POST", "/api/v1/businesses/{key}/model"),
         # Needs a business account not yet activated; tests/e2e/test_businesses.py

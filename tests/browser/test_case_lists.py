@@ -7,6 +7,7 @@ import csv
 import io
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from domain.permissions import Actor
 from domain.vocabulary import Role
@@ -39,13 +40,15 @@ def test_the_supervisor_filters_sorts_pages_and_exports_the_list(people, wiring,
     assert "共 54 条" in supervisor.inner_text("main")
     assert supervisor.locator("#cases tbody tr").count() == 50
     supervisor.click("nav.pager a[rel=next]")
-    assert supervisor.locator("#cases tbody tr").count() == 4
+    # The click only starts the navigation: wait for the next page's rows.
+    expect(supervisor.locator("#cases tbody tr")).to_have_count(4)
 
     supervisor.select_option("#f-industry", "catering")
     supervisor.select_option("#f-channel", "web")
     supervisor.select_option("#f-sort", "number")
     supervisor.click("#case-filters button[type=submit]")
     rows = supervisor.locator("#cases tbody tr")
+    expect(rows).to_have_count(len(catering))
     assert [rows.nth(i).get_attribute("data-id") for i in range(rows.count())] == catering
 
     with supervisor.expect_download() as got:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from domain.vocabulary import State
 
 BAD_CODE = "91350100M000100Y44"  # one character off: the check character fails
@@ -51,7 +53,7 @@ def test_a_complaint_goes_from_the_phone_to_the_audit_page(people, wiring):
     assert "王*" in row.inner_text() and CONSUMER not in row.inner_text()
     assert "剩余 7 个工作日" in row.inner_text()
     row.locator("button[type=submit]").click()  # accept, from the queue
-    assert operator.locator(f"#queue tr[data-id='{complaint_id}']").count() == 0
+    expect(operator.locator(f"#queue tr[data-id='{complaint_id}']")).to_have_count(0)
 
     operator.goto(f"/cases/{complaint_id}")
     operator.click("#action-assign summary")
@@ -75,7 +77,7 @@ def test_a_complaint_goes_from_the_phone_to_the_audit_page(people, wiring):
     mediator.fill("#f-resolve-amount_recovered", "1280.00")
     mediator.fill("#f-resolve-terms", "商家同意退货退款")
     mediator.click("#action-resolve button[type=submit]")
-    assert mediator.locator(".banner.ok").count() == 1
+    expect(mediator.locator(".banner.ok")).to_have_count(1)
     assert mediator.inner_text("h1 .state") == "调解成功"
     assert wiring.desk.get_complaint(_uuid(complaint_id)).state == State.RESOLVED.value
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from uuid import UUID
 
+from playwright.sync_api import expect
+
 BUSINESS = "上海优选电子商务有限公司"
 CONSUMER, PHONE = "王小明", "13912345678"
 NUMBER = re.compile(r"SH-PD-\d{4}-\d{6}")
@@ -44,7 +46,7 @@ def test_the_operator_reads_the_case_number_out_and_finds_the_case_by_it(people,
     operator.fill("#f-q", number)
     operator.click("form.filters button[type=submit]")
     rows = operator.locator("#cases tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     assert rows.first.get_attribute("data-id") == complaint_id
     assert number in rows.first.inner_text()
 

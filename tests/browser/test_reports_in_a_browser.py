@@ -4,6 +4,8 @@ report's table allows now."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from domain.vocabulary import Role
 from tests.e2e.conftest import password_of
 
@@ -36,6 +38,6 @@ def test_an_operator_logs_a_report_and_the_inspector_verifies_and_opens_a_case(p
 
     inspector.fill("#f-open-case-case_number", "沪浦市监立〔2026〕88号")
     inspector.click("#action-open-case button[type=submit]")
-    assert inspector.inner_text("#report-state") == "已立案"
-    assert inspector.locator("#action-notify-reporter").count() == 1
+    expect(inspector.locator("#report-state")).to_have_text("已立案")
+    expect(inspector.locator("#action-notify-reporter")).to_have_count(1)
     assert "2026-05-18" in inspector.inner_text("#notice-due")

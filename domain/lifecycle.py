@@ -7,14 +7,12 @@ replaying history must never run them. Command names are the API's names.
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from transitions import Machine, MachineError
-
 from domain.errors import CommandNotAllowed
 from domain.parties import consented, materials_complete
+from domain.table_machine import TableMachine
 from domain.vocabulary import AGREEMENT_BREACHED, RejectReason, State, TerminateReason
 
 NO_AGREEMENT_IN_TIME = TerminateReason.NO_AGREEMENT_IN_TIME.value
@@ -173,39 +171,12 @@ TABLE: list[dict[str, Any]] = [
 COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(row["trigger"] for row in TABLE))
 
 
-class _Probe:
-    """A stand-in model: the table is asked, the aggregate is never bound to a machine."""
-
-    state: State
-
-
-# One machine holds the table. Each thread keeps one probe bound to it and sets the
-# probe to the complaint's state before each question: binding a fresh probe per
-# question cost ~50 µs, a third of a command's CPU; this costs a few.
-_MACHINE = Machine(
-    model=None, states=State, transitions=TABLE, auto_transitions=False, initial=None
-)
-_BINDING = threading.Lock()
-_local = threading.local()
-
-
-def _probe() -> _Probe:
-    probe = getattr(_local, "probe", None)
-    if probe is None:
-        probe = _local.probe = _Probe()
-        with _BINDING:  # the machine's model list is shared between threads
-            _MACHINE.add_model(probe, initial=State.FILED)
-    return probe
+# One machine holds the table (domain/table_machine.py).
+_MACHINE = TableMachine(State, TABLE, initial=State.FILED)
 
 
 def _ask(complaint: HasLifecycle, command: str, args: dict[str, Any]) -> State | None:
-    probe = _probe()
-    _MACHINE.set_state(complaint.state, model=probe)
-    try:
-        moved = probe.trigger(command, complaint, **args)  # type: ignore[attr-defined]
-    except (MachineError, AttributeError):
-        moved = False
-    return probe.state if moved else None
+    return _MACHINE.ask(complaint, command, args)
 
 
 def decide(complaint: HasLifecycle, command: str, **args: Any) -> State:
@@ -257,7 +228,7 @@ _SATISFYING: dict[str, dict[str, Any]] = {
 @lru_cache(maxsize=512)
 def _allowed(snapshot: _Snapshot) -> tuple[str, ...]:
     allowed = []
-    from_here = set(_MACHINE.get_triggers(snapshot.state))
+    from_here = set(_MACHINE.triggers(snapshot.state))
     for command in (c for c in COMMANDS if c in from_here):
         if _ask(snapshot, command, _SATISFYING.get(command, {})) is not None:
             allowed.append(command)

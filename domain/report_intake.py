@@ -17,6 +17,7 @@ from domain.intake import (
     Business, _code, _id_number, _mapping, _moment, _optional_text, _text, business_name,
     office_code, person_name,
 )
+from domain.parties import Person
 from domain.report_lifecycle import ReportSource
 from domain.vocabulary import Industry
 
@@ -24,16 +25,8 @@ T = TypeVar("T")
 FACTS_LIMIT = 5000
 
 
-@dataclass(frozen=True)
-class Reporter:
-    name: str
-    phone: str
-    address: str | None = None
-    id_number: str | None = None
-
-    def as_data(self) -> dict[str, Any]:
-        return {"name": self.name, "phone": self.phone, "address": self.address,
-                "id_number": self.id_number}
+# A real-name reporter is a person like any party to a complaint.
+Reporter = Person
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,11 @@ names are the API's names.
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from transitions import Machine, MachineError
-
 from domain.errors import CommandNotAllowed
+from domain.table_machine import TableMachine
 from domain.vocabulary import Coded
 
 
@@ -93,33 +91,11 @@ COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(row["trigger"] for row in TABLE)
 INTAKE_COMMANDS = ("repeat", "add-facts")
 
 
-class _Probe:
-    state: ReportState
-
-
-_MACHINE = Machine(model=None, states=ReportState, transitions=TABLE, auto_transitions=False,
-                   initial=None)
-_BINDING = threading.Lock()
-_local = threading.local()
-
-
-def _probe() -> _Probe:
-    probe = getattr(_local, "probe", None)
-    if probe is None:
-        probe = _local.probe = _Probe()
-        with _BINDING:
-            _MACHINE.add_model(probe, initial=ReportState.RECEIVED)
-    return probe
+_MACHINE = TableMachine(ReportState, TABLE, initial=ReportState.RECEIVED)
 
 
 def _ask(report: HasReportLifecycle, command: str, args: dict[str, Any]) -> ReportState | None:
-    probe = _probe()
-    _MACHINE.set_state(report.state, model=probe)
-    try:
-        moved = probe.trigger(command, report, **args)  # type: ignore[attr-defined]
-    except (MachineError, AttributeError):
-        moved = False
-    return probe.state if moved else None
+    return _MACHINE.ask(report, command, args)
 
 
 def decide(report: HasReportLifecycle, command: str, **args: Any) -> ReportState:
@@ -144,6 +120,6 @@ def allowed_commands(report: HasReportLifecycle) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _allowed(snapshot: _Snapshot) -> tuple[str, ...]:
-    from_here = set(_MACHINE.get_triggers(snapshot.state))
+    from_here = set(_MACHINE.triggers(snapshot.state))
     return tuple(c for c in COMMANDS if c in from_here and c not in INTAKE_COMMANDS
                  and _ask(snapshot, c, {}) is not None)
